@@ -1,0 +1,339 @@
+"""`TypedDistribution`: the one mechanism every typed distribution uses.
+
+A typed distribution is declared like a table:
+
+```python
+class Normal(TypedDistribution[numpyro.distributions.Normal]):
+    loc: Float[Array, "*#batch"]        # stored fields, as NumPyro stores them
+    scale: Float[Array, "*#batch"]
+
+    def __init__(
+        self,
+        loc: Float[FloatLike, "*#batch"] = 0.0,   # accepted inputs
+        scale: Float[FloatLike, "*#batch"] = 1.0,
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(loc=loc, scale=scale, validate_args=validate_args)
+```
+
+The generic parameter names the NumPyro class that is wrapped. The `__init__`
+signature is the public, statically typed constructor; its jaxtyping
+annotations are also read at class creation as the runtime specification.
+`_construct` then does everything in one place: it checks the arguments
+(kind, dtype, shape, with beartype through jaxtyping), promotes float
+parameters to one floating dtype, checks concrete values against NumPyro's
+constraints, builds the NumPyro distribution and stores its parameters as
+this module's fields. Every method delegates to that NumPyro distribution, so
+results are NumPyro's own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import typing
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast, overload
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+from jaxtyping import Array
+from numpyro.distributions import Distribution, constraints
+from numpyro.distributions.distribution import DistributionMeta
+
+from .._policy import (
+    OptionSpec,
+    ParameterSpec,
+    ParameterTypeError,
+    check_arguments,
+    check_values,
+    parameter_specs,
+    validation_enabled,
+)
+from ._registry import register
+
+__all__ = ["Derived", "TypedDistribution", "exactly_one"]
+
+D = TypeVar("D", bound=Distribution)
+T = TypeVar("T")
+
+if TYPE_CHECKING:
+    from equinox._module._module import (
+        _ModuleMeta,  # pyright: ignore[reportPrivateUsage]
+    )
+else:
+    _ModuleMeta = type(eqx.Module)
+
+
+# `__signature__`: a property on Equinox's metaclass, an attribute on NumPyro's;
+# the property is kept (see `__init__` below).
+class _TypedDistributionMeta(_ModuleMeta, DistributionMeta):  # type: ignore[override]
+    """Equinox's Module metaclass combined with NumPyro's DistributionMeta.
+
+    `DistributionMeta.__init__` only caches `cls.__signature__`, which Equinox's
+    metaclass already derives from `__init__` (as a read-only property), so it
+    is skipped. `DistributionMeta.__call__` (NumPyro's coercion hook, used by
+    its `collapse` handler) runs inside Equinox's `__call__`.
+    """
+
+    def __init__(cls, *args: Any, **kwargs: Any) -> None:  # noqa: N805
+        super(DistributionMeta, cls).__init__(*args, **kwargs)
+
+
+class _UnregisteredDistribution(Distribution):
+    """NumPyro's `Distribution` without its pytree registration of subclasses.
+
+    NumPyro registers every subclass as a pytree in `__init_subclass__`;
+    Equinox registers every Module the same way, and JAX refuses a second
+    registration. Equinox's (the fields of the module) is the one kept.
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super(Distribution, cls).__init_subclass__(**kwargs)
+
+
+def _wrapped_numpyro_class(cls: type) -> type[Distribution] | None:
+    for base in getattr(cls, "__orig_bases__", ()):
+        if typing.get_origin(base) is TypedDistribution:
+            (arg,) = typing.get_args(base)
+            if isinstance(arg, type) and issubclass(arg, Distribution):
+                return arg
+    return None
+
+
+def exactly_one(owner: str, **candidates: object) -> str:
+    """Return the name of the one candidate that is not `None`.
+
+    Used for NumPyro's exclusive parametrisations (`probs`/`logits`,
+    `covariance_matrix`/`precision_matrix`/`scale_tril`).
+
+    **Raises:** `ParameterTypeError` if none or several are given.
+    """
+    given = [name for name, value in candidates.items() if value is not None]
+    if len(given) == 1:
+        return given[0]
+    names = ", ".join(f"`{n}`" for n in candidates)
+    got = "none of them" if not given else " and ".join(f"`{n}`" for n in given)
+    raise ParameterTypeError(
+        f"{owner}: pass exactly one of {names}; got {got}.\n"
+        f"Choose one parametrisation, e.g. `{owner}({next(iter(candidates))}=...)`."
+    )
+
+
+class TypedDistribution(
+    eqx.Module,
+    _UnregisteredDistribution,
+    Generic[D],
+    metaclass=_TypedDistributionMeta,
+):
+    """Base class of typed distributions: an Equinox module and a NumPyro distribution.
+
+    Subclass it as `TypedDistribution[numpyro.distributions.X]`, declare the
+    parameters NumPyro stores as fields with jaxtyping annotations, and write
+    an `__init__` whose annotated parameters mirror NumPyro's and whose body
+    calls `self._construct(...)` with every argument (see the module docstring).
+
+    Instances are accepted wherever NumPyro's own distributions are
+    (`numpyro.sample`, handlers, MCMC, SVI, `Predictive`, wrappers such as
+    `.expand`, `.mask` and `.to_event`), and are pytrees whose leaves are the
+    stored parameters.
+    """
+
+    _validate_args: bool = eqx.field(static=True, repr=False)
+
+    numpyro_class: ClassVar[type[Distribution]]
+    """The NumPyro distribution class this typed class wraps."""
+    _parameters: ClassVar[tuple[ParameterSpec, ...]] = ()
+    _options: ClassVar[tuple[OptionSpec, ...]] = ()
+    _one_of: ClassVar[tuple[str, ...]] = ()
+    """Names of an exclusive parametrisation: exactly one must be given."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        numpyro_class = _wrapped_numpyro_class(cls)
+        if numpyro_class is None:
+            return  # an intermediate base that wraps nothing yet
+        cls.numpyro_class = numpyro_class
+        cls.arg_constraints = numpyro_class.arg_constraints
+        cls._parameters, cls._options = parameter_specs(cls.__init__)
+        register(numpyro_class, cls)
+
+    # -- construction --------------------------------------------------------
+
+    def _construct(self, *, validate_args: bool | None, **arguments: object) -> None:
+        """Check, promote and store the constructor's arguments.
+
+        **Raises:** `ParameterTypeError` (a `TypeError`) for a rejected kind,
+        dtype or shape; `ParameterValueError` (a `ValueError`) for a concrete
+        value that violates its constraint while validation is enabled.
+        """
+        cls = type(self)
+        owner = cls.__name__
+        declared = {s.name for s in cls._parameters} | {o.name for o in cls._options}
+        if arguments.keys() != declared:
+            raise TypeError(
+                f"{owner}.__init__ must pass each of its parameters to "
+                f"_construct: declares {sorted(declared)}, passed {sorted(arguments)}."
+            )
+        if cls._one_of:
+            exactly_one(owner, **{name: arguments[name] for name in cls._one_of})
+        checked = check_arguments(owner, cls._parameters, cls._options, arguments)
+        validate = validation_enabled(validate_args)
+        if validate:
+            check_values(owner, cls.numpyro_class.arg_constraints, checked)
+        dist = _new_numpyro(cls, checked)
+        dist._validate_args = validate
+        for name in _field_names(cls):
+            setattr(self, name, getattr(dist, name))
+        self._validate_args = validate
+        object.__setattr__(self, "_numpyro", dist)
+
+    # -- NumPyro interop -----------------------------------------------------
+
+    def to_numpyro(self) -> D:
+        """Return the plain NumPyro distribution with this module's parameters.
+
+        The parameters are the promoted JAX arrays stored here. The result is
+        built once per instance (at construction, or on first use after a
+        module is rebuilt from its leaves, e.g. inside `jax.jit`).
+        """
+        dist = self.__dict__.get("_numpyro")
+        if dist is None:
+            cls = type(self)
+            values = {name: getattr(self, name) for name in _field_names(cls)}
+            dist = _new_numpyro(cls, values)
+            dist._validate_args = self._validate_args
+            object.__setattr__(self, "_numpyro", dist)
+        return cast(D, dist)
+
+    # -- shapes and support ----------------------------------------------------
+
+    @property
+    def batch_shape(self) -> tuple[int, ...]:
+        return tuple(self.to_numpyro().batch_shape)
+
+    @property
+    def event_shape(self) -> tuple[int, ...]:
+        return tuple(self.to_numpyro().event_shape)
+
+    @property
+    def support(self) -> constraints.Constraint[Any]:
+        support = self.to_numpyro().support
+        assert support is not None
+        return support
+
+    @property
+    def has_enumerate_support(self) -> bool:  # type: ignore[override]
+        return bool(self.to_numpyro().has_enumerate_support)
+
+    @property
+    def reparametrized_params(self) -> list[str]:  # type: ignore[override]
+        return list(self.to_numpyro().reparametrized_params)
+
+    @property
+    def has_rsample(self) -> bool:
+        return bool(self.to_numpyro().has_rsample)
+
+    # -- sampling and densities -------------------------------------------------
+
+    def sample(
+        self, key: jax.Array | None, sample_shape: tuple[int, ...] = ()
+    ) -> Array:
+        return jnp.asarray(self.to_numpyro().sample(key, sample_shape))
+
+    def sample_with_intermediates(
+        self, key: jax.Array | None, sample_shape: tuple[int, ...] = ()
+    ) -> tuple[Array, list[Any]]:
+        value, intermediates = self.to_numpyro().sample_with_intermediates(
+            key, sample_shape
+        )
+        return jnp.asarray(value), intermediates
+
+    def log_prob(self, value: Any, intermediates: list[Any] | None = None) -> Array:
+        dist = self.to_numpyro()
+        if intermediates is None:
+            return jnp.asarray(dist.log_prob(value))
+        return jnp.asarray(dist.log_prob(value, intermediates))
+
+    def _validate_sample(self, value: Any) -> Any:
+        return self.to_numpyro()._validate_sample(value)
+
+    @property
+    def mean(self) -> Array:
+        return jnp.asarray(self.to_numpyro().mean)
+
+    @property
+    def variance(self) -> Array:
+        return jnp.asarray(self.to_numpyro().variance)
+
+    @property
+    def mode(self) -> Array:
+        return jnp.asarray(self.to_numpyro().mode)
+
+    def entropy(self) -> Array:
+        return jnp.asarray(self.to_numpyro().entropy())
+
+    def cdf(self, value: Any) -> Array:
+        return jnp.asarray(self.to_numpyro().cdf(value))
+
+    def icdf(self, q: Any) -> Array:
+        return jnp.asarray(self.to_numpyro().icdf(q))
+
+    def enumerate_support(self, expand: bool = True) -> Array:
+        return jnp.asarray(self.to_numpyro().enumerate_support(expand))
+
+
+def _new_numpyro(cls: type[TypedDistribution[Any]], kwargs: dict[str, Any]) -> Any:
+    """Build the wrapped NumPyro distribution without NumPyro's value checks.
+
+    The typed constructor has already checked the values (when validation is
+    on); rebuilding from stored, already-checked fields needs no check.
+    """
+    new = cast(Callable[..., Distribution], cls.numpyro_class)
+    return new(**kwargs, validate_args=False)
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The stored parameters and options of a typed class, in declaration order."""
+    try:
+        return _FIELD_NAMES[cls]
+    except KeyError:
+        names = tuple(
+            f.name for f in dataclasses.fields(cls) if f.name != "_validate_args"
+        )
+        _FIELD_NAMES[cls] = names
+        return names
+
+
+class Derived(Generic[T]):
+    """A read-only attribute that NumPyro derives from the stored parameters.
+
+    For example `MultivariateNormal.covariance_matrix` when the distribution
+    stores `scale_tril`, or `BernoulliProbs.logits`. Reading it asks the NumPyro
+    distribution, so the value is exactly NumPyro's.
+
+    ```python
+    class MultivariateNormal(TypedDistribution[dist.MultivariateNormal]):
+        covariance_matrix = Derived[Float[Array, "*batch n n"]]()
+    ```
+    """
+
+    name: str
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> Self: ...
+    @overload
+    def __get__(self, obj: TypedDistribution[Any], owner: type | None = None) -> T: ...
+    def __get__(
+        self, obj: TypedDistribution[Any] | None, owner: type | None = None
+    ) -> T | Self:
+        if obj is None:
+            return self
+        return cast(T, getattr(obj.to_numpyro(), self.name))

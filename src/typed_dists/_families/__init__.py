@@ -1,0 +1,1 @@
+"""Distribution families, mirroring NumPyro's module layout."""

@@ -1,0 +1,311 @@
+"""Checking constructor arguments against their jaxtyping annotations.
+
+A distribution's `__init__` annotates each array parameter with jaxtyping,
+e.g. `loc: Float[FloatLike, "*#batch n"]`. Static type checkers read that as
+`FloatLike`; at runtime `parameter_specs` reads the dtype (`Float`, `Int`) and
+the dimension string, and `check_arguments` checks every argument of one call
+with beartype against `Float[Array | np.ndarray, dims]`, inside one jaxtyping
+shape memo, so that `*#batch` and `n` bind across all parameters of the call.
+Failures become `ParameterTypeError`s that say what was expected, what arrived
+and how to fix the call.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import inspect
+import types
+import typing
+from collections.abc import Callable, Mapping
+from typing import Any, Union
+
+import jax
+import numpy as np
+from beartype.door import is_bearable
+from jaxtyping import AbstractArray, Float, Integer, jaxtyped
+
+from ._dtypes import Kind, describe, dtype_kind, promote_floats, to_int_array
+from ._errors import ParameterTypeError
+
+__all__ = [
+    "OptionSpec",
+    "ParameterSpec",
+    "check_arguments",
+    "parameter_specs",
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class ParameterSpec:
+    """One array parameter of a distribution's constructor."""
+
+    name: str
+    kind: Kind
+    dims: tuple[str, ...]  # alternative jaxtyping dimension strings
+    optional: bool  # `None` means "not given" (exclusive parametrisations)
+    hint: Any  # the runtime hint beartype checks
+
+    @property
+    def expected(self) -> str:
+        what = (
+            "a floating-point array or Python number"
+            if self.kind == "float"
+            else "an integer array or Python int"
+        )
+        shapes = " or ".join(repr(d) for d in self.dims)
+        return f"{what} of shape {shapes}"
+
+
+@dataclasses.dataclass(frozen=True)
+class OptionSpec:
+    """A non-array configuration argument (e.g. Poisson's `is_sparse`)."""
+
+    name: str
+    annotation: Any
+
+
+def _union_members(hint: object) -> tuple[object, ...]:
+    if typing.get_origin(hint) in (Union, types.UnionType):
+        return typing.get_args(hint)
+    return (hint,)
+
+
+def parameter_specs(
+    init: Callable[..., None],
+) -> tuple[tuple[ParameterSpec, ...], tuple[OptionSpec, ...]]:
+    """Read the array parameters and options from an annotated `__init__`.
+
+    A parameter is an array parameter when its annotation contains a jaxtyping
+    `Float[...]` or `Int[...]` hint; `None` in the annotation makes it optional.
+    Every other parameter except `self` and `validate_args` is an option.
+
+    **Raises:** `TypeError` if an array annotation mixes `Float` and `Int`.
+    """
+    hints = typing.get_type_hints(init, include_extras=True)
+    params: list[ParameterSpec] = []
+    options: list[OptionSpec] = []
+    for name in list(inspect.signature(init).parameters)[1:]:
+        if name == "validate_args":
+            continue
+        hint = hints.get(name, Any)
+        members = _union_members(hint)
+        arrays = [
+            m for m in members if isinstance(m, type) and issubclass(m, AbstractArray)
+        ]
+        if not arrays:
+            options.append(OptionSpec(name, hint))
+            continue
+        dtypes = {m.dtype.__name__ for m in arrays}
+        if dtypes == {"Float"}:
+            kind: Kind = "float"
+        elif dtypes == {"Int"}:
+            kind = "int"
+        else:
+            raise TypeError(
+                f"{init.__qualname__}: parameter {name!r} must be annotated with "
+                f"Float[...] or Int[...], not {hint!r}."
+            )
+        dims = tuple(dict.fromkeys(m.dim_str for m in arrays))
+        # Counts may be signed or unsigned: `Int[...]` is checked as `Integer`.
+        dtype = Float if kind == "float" else Integer
+        runtime: list[object] = []
+        for d in dims:
+            runtime += [dtype[jax.Array, d], dtype[np.ndarray, d]]
+        params.append(
+            ParameterSpec(
+                name=name,
+                kind=kind,
+                dims=dims,
+                optional=type(None) in members,
+                hint=Union[tuple(runtime)],  # noqa: UP007
+            )
+        )
+    return tuple(params), tuple(options)
+
+
+# ---------------------------------------------------------------------------
+# Messages
+
+
+_HINTS = {
+    "int": (
+        "Integer arrays carry no gradient: JAX gives them float0 tangents, so "
+        "`jax.grad` refuses them or returns a meaningless float0 'gradient'. "
+        "Pass floats, e.g. `{name}.astype(float)` or "
+        "`jnp.asarray({name}, dtype=float)`."
+    ),
+    "bool": (
+        "Bool arrays carry no gradient. Pass floats, e.g. `{name}.astype(float)`."
+    ),
+    "complex": (
+        "Complex parameters are not supported; pass the real part explicitly, "
+        "e.g. `{name}.real`."
+    ),
+    "float0": (
+        "float0 is the tangent type JAX gives integer inputs (for example the "
+        "output of `jax.grad(..., allow_int=True)`); it holds no numbers. Pass "
+        "the float parameter itself, not a gradient of an integer input."
+    ),
+    "numpy-int": (
+        "A NumPy integer scalar is an integer array; pass `float({name})` or a "
+        "floating array instead."
+    ),
+    "sequence": (
+        "Lists and tuples are not arrays; convert them first, e.g. "
+        "`jnp.asarray({name}, dtype=float)`."
+    ),
+    "none": "`None` is not a value for this parameter; pass a number or an array.",
+    "other": "Pass a Python number or a NumPy/JAX floating array.",
+}
+
+_INT_HINTS = {
+    "float": (
+        "This parameter counts things and is never differentiated; pass an "
+        "integer array, e.g. `jnp.asarray({name}, dtype=int)`, or a Python int."
+    ),
+    "bool": "Pass a Python int or an integer array, not booleans.",
+    "complex": "Pass a Python int or an integer array.",
+    "float0": _HINTS["float0"].replace("float parameter", "integer parameter"),
+    "sequence": _HINTS["sequence"].replace("dtype=float", "dtype=int"),
+    "none": _HINTS["none"],
+    "other": "Pass a Python int or a NumPy/JAX integer array.",
+}
+
+
+def _problem(value: object) -> str:
+    """Classify a rejected value for the fix-it hint."""
+    if value is None:
+        return "none"
+    if isinstance(value, bool | np.bool_):
+        return "bool"
+    if isinstance(value, list | tuple):
+        return "sequence"
+    if isinstance(value, np.integer):
+        return "numpy-int"
+    if isinstance(value, complex):
+        return "complex"
+    if isinstance(value, float):
+        return "float"
+    dtype = getattr(value, "dtype", None)
+    if isinstance(value, jax.Array | np.ndarray | np.generic) and dtype is not None:
+        return dtype_kind(dtype)
+    return "other"
+
+
+def _type_error(owner: str, spec: ParameterSpec, value: object) -> ParameterTypeError:
+    table = _HINTS if spec.kind == "float" else _INT_HINTS
+    hint = table.get(_problem(value), table["other"])
+    return ParameterTypeError(
+        f"{owner}: parameter `{spec.name}` expected {spec.expected}, "
+        f"got {describe(value)}.\n{hint.format(name=spec.name)}"
+    )
+
+
+def _shape_error(
+    owner: str,
+    spec: ParameterSpec,
+    value: object,
+    checked: list[tuple[ParameterSpec, object]],
+) -> ParameterTypeError:
+    shape = getattr(value, "shape", ())
+    fixed = min(
+        len([d for d in dims.split() if not d.startswith(("*", "#*", "..."))])
+        for dims in spec.dims
+    )
+    if len(shape) < fixed:
+        detail = f"it needs at least {fixed} dimension(s)"
+    elif checked:
+        others = ", ".join(
+            f"`{s.name}` {describe(v)} ({' or '.join(map(repr, s.dims))})"
+            for s, v in checked
+        )
+        detail = (
+            f"it does not fit the parameters before it: {others}. Batch "
+            "dimensions must broadcast against each other and named dimensions "
+            "must agree"
+        )
+    else:
+        detail = "its dimensions do not match"
+    return ParameterTypeError(
+        f"{owner}: parameter `{spec.name}` expected {spec.expected}, "
+        f"got {describe(value)}: {detail}.\nCheck the shapes you passed."
+    )
+
+
+# ---------------------------------------------------------------------------
+# Checking
+
+
+def _as_checkable(spec: ParameterSpec, value: object) -> tuple[bool, object, object]:
+    """Return (accepted-kind, value-to-check, value-to-promote)."""
+    if isinstance(value, bool | np.bool_):
+        return False, value, value
+    if isinstance(value, int):
+        converted = float(value) if spec.kind == "float" else value
+        return True, np.asarray(converted), converted
+    if isinstance(value, float):
+        return spec.kind == "float", np.asarray(value), value
+    if isinstance(value, np.generic):
+        array = np.asarray(value)
+        return True, array, array
+    if isinstance(value, jax.Array | np.ndarray):
+        return True, value, value
+    return False, value, value
+
+
+def check_arguments(
+    owner: str,
+    specs: tuple[ParameterSpec, ...],
+    options: tuple[OptionSpec, ...],
+    arguments: Mapping[str, object],
+) -> dict[str, object]:
+    """Check and promote one constructor call's arguments.
+
+    Returns the arguments to pass to NumPyro: float parameters as JAX arrays
+    of one common floating dtype, integer parameters as JAX integer arrays,
+    options unchanged. Optional parameters given as `None` are left out.
+
+    **Raises:** `ParameterTypeError` naming `owner` and the parameter for a
+    rejected kind or dtype, or for shapes that do not fit together.
+    """
+    out: dict[str, object] = {}
+    floats: list[tuple[str, object]] = []
+    checked: list[tuple[ParameterSpec, object]] = []
+    with jaxtyped("context"):
+        for spec in specs:
+            value = arguments[spec.name]
+            if value is None and spec.optional:
+                continue
+            ok, checkable, promotable = _as_checkable(spec, value)
+            if not ok:
+                raise _type_error(owner, spec, value)
+            if not is_bearable(checkable, spec.hint):
+                wanted = "float" if spec.kind == "float" else "int"
+                dtype = getattr(checkable, "dtype", None)
+                if dtype is None or dtype_kind(dtype) != wanted:
+                    raise _type_error(owner, spec, value)
+                raise _shape_error(owner, spec, value, checked)
+            checked.append((spec, value))
+            if spec.kind == "float":
+                floats.append((spec.name, promotable))
+            else:
+                out[spec.name] = to_int_array(promotable)
+    for option in options:
+        value = arguments[option.name]
+        if not is_bearable(value, option.annotation):
+            raise ParameterTypeError(
+                f"{owner}: option `{option.name}` expected "
+                f"{_annotation_text(option.annotation)}, got {describe(value)}."
+            )
+        out[option.name] = value
+    for (name, _), promoted in zip(
+        floats, promote_floats([v for _, v in floats]), strict=True
+    ):
+        out[name] = promoted
+    return out
+
+
+def _annotation_text(annotation: object) -> str:
+    if isinstance(annotation, type):
+        return annotation.__name__
+    return str(annotation).replace("typing.", "")

@@ -1,0 +1,64 @@
+"""Value checks: concrete parameters against their NumPyro constraints."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import jax
+import numpy as np
+from numpyro.distributions import Distribution, constraints
+
+from ._errors import ParameterValueError
+
+__all__ = ["check_values", "validation_enabled"]
+
+
+def validation_enabled(validate_args: bool | None) -> bool:
+    """Resolve `validate_args=None` to NumPyro's global default.
+
+    NumPyro keeps that default on `Distribution` and changes it with
+    `numpyro.enable_validation`; typed distributions follow the same switch.
+    """
+    if validate_args is None:
+        return bool(Distribution._validate_args)
+    return validate_args
+
+
+def check_values(
+    owner: str,
+    arg_constraints: Mapping[str, constraints.Constraint[Any]],
+    arguments: Mapping[str, object],
+) -> None:
+    """Check concrete arguments against their constraints, as NumPyro does.
+
+    Traced values (inside `jax.jit`, `jax.vmap`, ...) are skipped, like NumPyro's
+    own validation; dependent constraints (such as Uniform's `low < high`)
+    cannot be checked on one parameter alone and are skipped too.
+
+    **Raises:** `ParameterValueError` naming `owner`, the parameter, the
+    constraint, how many elements violate it and the index of the first.
+    """
+    with jax.ensure_compile_time_eval():
+        for name, value in arguments.items():
+            constraint = arg_constraints.get(name)
+            if constraint is None or constraints.is_dependent(constraint):  # type: ignore[no-untyped-call]
+                continue
+            valid = constraint(value)
+            if isinstance(valid, jax.core.Tracer):
+                continue
+            valid = np.asarray(valid)
+            if valid.all():
+                continue
+            bad = np.argwhere(~valid)
+            first = tuple(int(i) for i in bad[0])
+            where = (
+                f"{len(bad)} of {valid.size} elements violate it, the first at "
+                f"index {first}"
+                if valid.ndim
+                else "the value violates it"
+            )
+            raise ParameterValueError(
+                f"{owner}: parameter `{name}` must satisfy the constraint "
+                f"{constraint!r}; {where}."
+            )
