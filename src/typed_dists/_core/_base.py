@@ -53,7 +53,7 @@ from .._policy import (
 )
 from ._registry import register
 
-__all__ = ["Derived", "TypedDistribution", "exactly_one"]
+__all__ = ["Derived", "TypedDistribution", "exactly_one", "field_names"]
 
 D = TypeVar("D", bound=Distribution)
 T = TypeVar("T")
@@ -184,7 +184,7 @@ class TypedDistribution(
             check_values(owner, cls.numpyro_class.arg_constraints, checked)
         dist = _new_numpyro(cls, checked)
         dist._validate_args = validate
-        for name in _field_names(cls):
+        for name in field_names(cls):
             setattr(self, name, getattr(dist, name))
         self._validate_args = validate
         object.__setattr__(self, "_numpyro", dist)
@@ -201,7 +201,7 @@ class TypedDistribution(
         dist = self.__dict__.get("_numpyro")
         if dist is None:
             cls = type(self)
-            values = {name: getattr(self, name) for name in _field_names(cls)}
+            values = {name: getattr(self, name) for name in field_names(cls)}
             dist = _new_numpyro(cls, values)
             dist._validate_args = self._validate_args
             object.__setattr__(self, "_numpyro", dist)
@@ -219,8 +219,7 @@ class TypedDistribution(
 
     @property
     def support(self) -> constraints.Constraint[Any]:
-        support = self.to_numpyro().support
-        assert support is not None
+        support: constraints.Constraint[Any] = cast(Any, self.to_numpyro()).support
         return support
 
     @property
@@ -297,7 +296,7 @@ def _new_numpyro(cls: type[TypedDistribution[Any]], kwargs: dict[str, Any]) -> A
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
-def _field_names(cls: type) -> tuple[str, ...]:
+def field_names(cls: type) -> tuple[str, ...]:
     """The stored parameters and options of a typed class, in declaration order."""
     try:
         return _FIELD_NAMES[cls]

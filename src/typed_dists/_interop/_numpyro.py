@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import jax.numpy as jnp
+import numpyro.distributions.kl
 from jaxtyping import Array
 from numpyro.distributions import Distribution
-from numpyro.distributions.kl import kl_divergence
 
-from .._core import TypedDistribution, lookup
-from .._core._base import _field_names
+from .._core import TypedDistribution, field_names, lookup
 
 __all__ = ["from_numpyro"]
 
@@ -28,20 +27,24 @@ def from_numpyro(dist: Distribution) -> TypedDistribution[Any]:
     the typed constructor's checks.
     """
     if isinstance(dist, TypedDistribution):
-        return dist
-    typed_class = lookup(type(dist))
+        return cast(TypedDistribution[Any], dist)  # type: ignore[redundant-cast]
+    typed_class: Any = lookup(type(dist))
     if typed_class is None:
         raise TypeError(
             f"from_numpyro: typed_dists has no typed counterpart of "
             f"{type(dist).__module__}.{type(dist).__qualname__}. Wrap it with "
             "`TypedDistribution` (see the docs, 'Wrapping your own distribution')."
         )
-    values = {name: getattr(dist, name) for name in _field_names(typed_class)}
-    return typed_class(**values, validate_args=dist._validate_args)  # type: ignore[no-any-return]
+    values = {name: getattr(dist, name) for name in field_names(typed_class)}
+    validate = dist._validate_args  # pyright: ignore[reportPrivateUsage]
+    typed: TypedDistribution[Any] = typed_class(**values, validate_args=validate)
+    return typed
 
 
 def _plain(d: Distribution) -> Distribution:
-    return d.to_numpyro() if isinstance(d, TypedDistribution) else d
+    if isinstance(d, TypedDistribution):
+        return cast(Distribution, cast(Any, d).to_numpyro())
+    return d
 
 
 def _kl_unwrapped(p: Distribution, q: Distribution) -> Array:
@@ -52,7 +55,7 @@ def _kl_unwrapped(p: Distribution, q: Distribution) -> Array:
 # NumPyro dispatches `kl_divergence` on the argument types (multipledispatch);
 # typed distributions unwrap to the NumPyro ones. The typed/typed pair is
 # registered too, to resolve the ambiguity between the two mixed pairs.
-_kl: Any = kl_divergence
+_kl: Any = cast(Any, numpyro.distributions.kl).kl_divergence
 for _pair in [
     (TypedDistribution, Distribution),
     (Distribution, TypedDistribution),

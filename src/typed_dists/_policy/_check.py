@@ -17,12 +17,13 @@ import inspect
 import types
 import typing
 from collections.abc import Callable, Mapping
-from typing import Any, Union
+from typing import Any, Union, cast
 
 import jax
+import jaxtyping
 import numpy as np
 from beartype.door import is_bearable
-from jaxtyping import AbstractArray, Float, Integer, jaxtyped
+from jaxtyping import AbstractArray
 
 from ._dtypes import Kind, describe, dtype_kind, promote_floats, to_int_array
 from ._errors import ParameterTypeError
@@ -107,7 +108,7 @@ def parameter_specs(
             )
         dims = tuple(dict.fromkeys(m.dim_str for m in arrays))
         # Counts may be signed or unsigned: `Int[...]` is checked as `Integer`.
-        dtype = Float if kind == "float" else Integer
+        dtype: Any = jaxtyping.Float if kind == "float" else jaxtyping.Integer
         runtime: list[object] = []
         for d in dims:
             runtime += [dtype[jax.Array, d], dtype[np.ndarray, d]]
@@ -237,20 +238,25 @@ def _shape_error(
 
 
 def _as_checkable(spec: ParameterSpec, value: object) -> tuple[bool, object, object]:
-    """Return (accepted-kind, value-to-check, value-to-promote)."""
+    """Return (accepted-kind, value-to-check, value-to-promote).
+
+    Python numbers are checked as 0-d NumPy arrays and promoted as Python
+    numbers (weakly typed); NumPy scalars become 0-d arrays so that their
+    dtype is checked (jaxtyping does not check the dtype of `np.number`).
+    """
     if isinstance(value, bool | np.bool_):
-        return False, value, value
+        return False, None, None
     if isinstance(value, int):
         converted = float(value) if spec.kind == "float" else value
         return True, np.asarray(converted), converted
     if isinstance(value, float):
         return spec.kind == "float", np.asarray(value), value
     if isinstance(value, np.generic):
-        array = np.asarray(value)
+        array: object = np.asarray(cast(Any, value))
         return True, array, array
     if isinstance(value, jax.Array | np.ndarray):
-        return True, value, value
-    return False, value, value
+        return True, cast(object, value), cast(object, value)
+    return False, None, None
 
 
 def check_arguments(
@@ -271,7 +277,7 @@ def check_arguments(
     out: dict[str, object] = {}
     floats: list[tuple[str, object]] = []
     checked: list[tuple[ParameterSpec, object]] = []
-    with jaxtyped("context"):
+    with jaxtyping.jaxtyped("context"):
         for spec in specs:
             value = arguments[spec.name]
             if value is None and spec.optional:

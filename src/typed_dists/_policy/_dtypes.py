@@ -12,9 +12,11 @@ Accepted for an integer parameter (such as Binomial's `total_count`): Python
 
 from __future__ import annotations
 
-from typing import Any, Literal, TypeAlias
+import functools
+from typing import Any, Literal, TypeAlias, cast
 
 import jax
+import jax.core
 import jax.numpy as jnp
 import numpy as np
 import numpy.typing as npt
@@ -25,6 +27,7 @@ __all__ = [
     "Kind",
     "describe",
     "dtype_kind",
+    "is_tracer",
     "promote_floats",
     "to_int_array",
 ]
@@ -63,31 +66,41 @@ def _dtype_name(dtype: np.dtype[Any]) -> str:
     return "float0" if dtype == jax.dtypes.float0 else str(dtype)
 
 
+def _shape_text(shape: tuple[int, ...]) -> str:
+    return ",".join(str(n) for n in shape)
+
+
+def is_tracer(value: object) -> bool:
+    """Whether `value` is a JAX tracer (inside `jit`, `vmap`, `grad`, ...)."""
+    return isinstance(value, jax.core.Tracer)
+
+
 def describe(value: object) -> str:
     """Say what a value is, in the style `int32[3]`, for error messages."""
-    if isinstance(value, jax.core.Tracer):
-        aval = value.aval
-        shape = ",".join(map(str, getattr(aval, "shape", ())))
-        dtype = getattr(aval, "dtype", None)
-        name = _dtype_name(dtype) if dtype is not None else type(value).__name__
-        return f"{name}[{shape}] (a traced value inside jit/vmap/grad)"
-    if isinstance(value, jax.Array):
-        shape = ",".join(map(str, value.shape))
-        return f"{_dtype_name(value.dtype)}[{shape}] (JAX array)"
-    if isinstance(value, np.ndarray):
-        shape = ",".join(map(str, value.shape))
-        return f"{_dtype_name(value.dtype)}[{shape}] (NumPy array)"
+    name = type(value).__name__
+    if isinstance(value, jax.Array | np.ndarray):
+        array = cast(Any, value)
+        shape: tuple[int, ...] = tuple(array.shape)
+        dtype: np.dtype[Any] = array.dtype
+        where = (
+            "a traced value inside jit/vmap/grad"
+            if is_tracer(array)
+            else "JAX array"
+            if isinstance(array, jax.Array)
+            else "NumPy array"
+        )
+        return f"{_dtype_name(dtype)}[{_shape_text(shape)}] ({where})"
     if isinstance(value, np.generic):
-        return f"NumPy scalar {type(value).__name__}({value!r})"
+        return f"NumPy scalar {name}({cast(Any, value)!r})"
     if value is None:
         return "None"
     if isinstance(value, bool | int | float | complex):
-        return f"Python {type(value).__name__} {value!r}"
+        return f"Python {name} {value!r}"
     if isinstance(value, str):
         text = value if len(value) <= 20 else value[:17] + "..."
         return f"str {text!r}"
     if isinstance(value, list | tuple):
-        return f"{type(value).__name__} of length {len(value)}"
+        return f"{name} of length {len(cast(Any, value))}"
     return f"object of type {type(value).__module__}.{type(value).__qualname__}"
 
 
@@ -103,8 +116,33 @@ def promote_floats(values: list[object]) -> list[jax.Array]:
     """
     if not values:
         return []
-    dtype = jnp.result_type(*values)
-    return [jnp.asarray(v, dtype=dtype) for v in values]
+    if all(isinstance(v, float) for v in values):
+        dtype = jnp.dtype(jnp.result_type(float))
+    else:
+        dtype = jnp.dtype(jnp.result_type(*values))
+    return [_as_dtype(v, dtype) for v in values]
+
+
+def _as_dtype(value: object, dtype: np.dtype[Any]) -> jax.Array:
+    if isinstance(value, float):
+        return _constant(value, dtype)
+    if (
+        isinstance(value, jax.Array)
+        and value.dtype == dtype
+        and not cast(Any, value).weak_type
+    ):
+        return value  # already what we store: no copy, no dispatch
+    return jnp.asarray(value, dtype=dtype)
+
+
+@functools.lru_cache(maxsize=512)
+def _constant(value: float, dtype: np.dtype[Any]) -> jax.Array:
+    """A Python number as a 0-d JAX array, shared between distributions.
+
+    JAX arrays are immutable, so `Normal(0.0, 1.0)` can reuse the same `0.0`
+    and `1.0` arrays; creating one costs a dispatch (about 0.1 ms eagerly).
+    """
+    return jnp.asarray(value, dtype=dtype)
 
 
 def to_int_array(value: object) -> jax.Array:
