@@ -1,0 +1,152 @@
+"""The shared mechanism: declarations, signatures, caching, registry."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from typing import Any
+
+import equinox as eqx
+import jax.numpy as jnp
+import numpyro.distributions as nd
+from numpyro.distributions.transforms import biject_to
+import pytest
+from _cases import CASE_IDS, CASES, DISTRIBUTIONS, Case
+from jaxtyping import Array, Float, Int
+
+import typed_dists as td
+from typed_dists import FloatLike, IntLike
+from typed_dists._core import field_names
+from typed_dists._policy import parameter_specs
+
+
+def test_every_first_family_distribution_has_a_case() -> None:
+    names = {c.typed.__name__ for c in CASES}
+    assert names == DISTRIBUTIONS
+    assert all(name in td.__all__ for name in DISTRIBUTIONS)
+
+
+@pytest.mark.parametrize("name", sorted(DISTRIBUTIONS), ids=sorted(DISTRIBUTIONS))
+def test_signature_is_numpyros(name: str) -> None:
+    """Same parameter names, order, kinds and defaults as NumPyro's."""
+    ours = inspect.signature(getattr(td, name)).parameters
+    theirs = inspect.signature(getattr(nd, name)).parameters
+    assert list(ours) == list(theirs)
+    for key in ours:
+        assert ours[key].kind == theirs[key].kind, key
+        assert ours[key].default == theirs[key].default, key
+
+
+@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
+def test_fields_rebuild_the_numpyro_distribution(case: Case) -> None:
+    """The invariant the base relies on: fields are NumPyro's constructor kwargs."""
+    d = case.typed(**case.params)
+    rebuilt = type(d).numpyro_class(**{f: getattr(d, f) for f in field_names(type(d))})
+    shape = d.batch_shape + d.event_shape
+    if case.discrete:
+        value = jnp.ones(shape, dtype=jnp.int32)
+    else:
+        to_support = biject_to(d.support)
+        value = to_support(jnp.zeros(to_support.inverse_shape(shape)))
+    assert jnp.array_equal(rebuilt.log_prob(value), d.log_prob(value))
+
+
+def test_numpyro_distribution_is_built_once_per_instance() -> None:
+    d = td.Normal(0.0, 1.0)
+    assert d.to_numpyro() is d.to_numpyro()
+    moved = eqx.tree_at(lambda m: m.loc, d, jnp.asarray(2.0))
+    assert moved.to_numpyro() is not d.to_numpyro()
+    assert moved.to_numpyro().loc == 2.0
+    assert moved.mean == 2.0
+
+
+def test_derived_attributes_are_numpyros() -> None:
+    d = td.Bernoulli(logits=jnp.array([-1.0, 2.0]))
+    assert jnp.array_equal(d.probs, nd.BernoulliLogits(d.logits).probs)
+    cov = jnp.array([[2.0, 0.5], [0.5, 1.0]])
+    mvn = td.MultivariateNormal(jnp.zeros(2), covariance_matrix=cov)
+    assert jnp.allclose(mvn.covariance_matrix, cov, rtol=1e-6)
+    assert jnp.array_equal(
+        mvn.precision_matrix,
+        nd.MultivariateNormal(covariance_matrix=cov).precision_matrix,
+    )
+
+
+def test_parameter_specs_read_the_signature() -> None:
+    specs, options = parameter_specs(td.MultivariateNormal.__init__)
+    by_name = {s.name: s for s in specs}
+    assert list(by_name) == [
+        "loc",
+        "covariance_matrix",
+        "precision_matrix",
+        "scale_tril",
+    ]
+    assert by_name["loc"].dims == ("*#batch n", "")
+    assert not by_name["loc"].optional
+    assert by_name["scale_tril"].optional
+    assert by_name["scale_tril"].dims == ("*#batch n n",)
+    assert options == ()
+    specs, options = parameter_specs(td.BinomialProbs.__init__)
+    assert [(s.name, s.kind) for s in specs] == [
+        ("probs", "float"),
+        ("total_count", "int"),
+    ]
+    _, options = parameter_specs(td.Poisson.__init__)
+    assert [o.name for o in options] == ["is_sparse"]
+
+
+def test_init_that_forgets_a_parameter_is_a_declaration_error() -> None:
+    class Forgetful(td.TypedDistribution[nd.Gumbel]):
+        loc: Float[Array, "*#batch"]
+        scale: Float[Array, "*#batch"]
+
+        def __init__(
+            self,
+            loc: Float[FloatLike, "*#batch"] = 0.0,
+            scale: Float[FloatLike, "*#batch"] = 1.0,
+            *,
+            validate_args: bool | None = None,
+        ) -> None:
+            self._construct(loc=loc, validate_args=validate_args)
+
+    with pytest.raises(TypeError, match="must pass each of its parameters"):
+        Forgetful(0.0, 1.0)
+
+
+def test_mixed_float_and_int_annotation_is_a_declaration_error() -> None:
+    def init(self: Any, x: Float[FloatLike, ""] | Int[IntLike, ""]) -> None: ...
+
+    with pytest.raises(TypeError, match=re.escape("Float[...] or Int[...]")):
+        parameter_specs(init)
+
+
+def test_from_numpyro_without_counterpart() -> None:
+    with pytest.raises(TypeError, match=r"no typed counterpart of .*Weibull"):
+        td.from_numpyro(nd.Weibull(1.0, 1.0))
+
+
+def test_first_declared_class_keeps_the_registry() -> None:
+    class MyNormal(td.TypedDistribution[nd.Normal]):
+        loc: Float[Array, "*#batch"]
+        scale: Float[Array, "*#batch"]
+
+        def __init__(
+            self,
+            loc: Float[FloatLike, "*#batch"] = 0.0,
+            scale: Float[FloatLike, "*#batch"] = 1.0,
+            *,
+            validate_args: bool | None = None,
+        ) -> None:
+            self._construct(loc=loc, scale=scale, validate_args=validate_args)
+
+    assert type(td.from_numpyro(nd.Normal(0.0, 1.0))) is td.Normal
+    assert isinstance(MyNormal(0.0, 1.0), nd.Distribution)
+
+
+def test_validate_args_is_kept_for_log_prob() -> None:
+    """As in NumPyro, validation also warns for out-of-support values."""
+    d = td.Exponential(1.0, validate_args=True)
+    with pytest.warns(UserWarning, match="Out-of-support"):
+        d.log_prob(-1.0)
+    quiet = td.Exponential(1.0, validate_args=False)
+    assert quiet.to_numpyro()._validate_args is False
