@@ -9,12 +9,12 @@ from typing import Any
 import equinox as eqx
 import jax.numpy as jnp
 import numpyro.distributions as nd
-from numpyro.distributions.transforms import biject_to
 import pytest
-from _cases import CASE_IDS, CASES, DISTRIBUTIONS, Case
 from jaxtyping import Array, Float, Int
+from numpyro.distributions.transforms import biject_to
 
 import typed_dists as td
+from _cases import CASE_IDS, CASES, DISTRIBUTIONS, Case
 from typed_dists import FloatLike, IntLike
 from typed_dists._core import field_names
 from typed_dists._policy import parameter_specs
