@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast, o
 import equinox as eqx
 import jax
 import jax.numpy as jnp
+import numpy as np
 from jaxtyping import Array
 from numpyro.distributions import Distribution, constraints
 from numpyro.distributions.distribution import DistributionMeta
@@ -179,13 +180,23 @@ class TypedDistribution(
         if cls._one_of:
             exactly_one(owner, **{name: arguments[name] for name in cls._one_of})
         checked = check_arguments(owner, cls._parameters, cls._options, arguments)
+        dtype = _float_dtype(checked)
+        dist = _build_numpyro(owner, cls, checked, dtype)
         validate = validation_enabled(validate_args)
         if validate:
-            check_values(owner, cls.numpyro_class.arg_constraints, checked)
-        dist = _new_numpyro(cls, checked)
+            check_values(owner, cls.numpyro_class.arg_constraints, checked, dist)
+        stored = {name: getattr(dist, name) for name in field_names(cls)}
+        if dtype is not None and any(_other_float(v, dtype) for v in stored.values()):
+            # NumPyro derived a field in another float dtype (e.g. `scale_tril`
+            # from a precision matrix, in float64 under x64): store one dtype.
+            stored = {
+                name: v.astype(dtype) if _other_float(v, dtype) else v
+                for name, v in stored.items()
+            }
+            dist = _new_numpyro(cls, stored)
         dist._validate_args = validate
-        for name in field_names(cls):
-            setattr(self, name, getattr(dist, name))
+        for name, value in stored.items():
+            setattr(self, name, value)
         self._validate_args = validate
         object.__setattr__(self, "_numpyro", dist)
 
@@ -291,6 +302,46 @@ def _new_numpyro(cls: type[TypedDistribution[Any]], kwargs: dict[str, Any]) -> A
     """
     new = cast(Callable[..., Distribution], cls.numpyro_class)
     return new(**kwargs, validate_args=False)
+
+
+def _float_dtype(checked: dict[str, Any]) -> np.dtype[Any] | None:
+    """The common dtype of the promoted float parameters (None if there are none)."""
+    for value in checked.values():
+        if isinstance(value, jax.Array) and jnp.issubdtype(value.dtype, jnp.floating):
+            return np.dtype(value.dtype)
+    return None
+
+
+def _other_float(value: object, dtype: np.dtype[Any]) -> bool:
+    return (
+        isinstance(value, jax.Array)
+        and jnp.issubdtype(value.dtype, jnp.floating)
+        and value.dtype != dtype
+    )
+
+
+def _build_numpyro(
+    owner: str,
+    cls: type[TypedDistribution[Any]],
+    checked: dict[str, Any],
+    dtype: np.dtype[Any] | None,
+) -> Any:
+    """Build the NumPyro distribution; explain half-precision failures.
+
+    XLA has no float16/bfloat16 Cholesky on CPU, so NumPyro cannot build a
+    `MultivariateNormal` from a half-precision covariance: say so, and how to
+    fix the call, instead of surfacing a backend error.
+    """
+    try:
+        return _new_numpyro(cls, checked)
+    except (TypeError, NotImplementedError) as error:
+        if dtype is None or dtype.itemsize >= 4:
+            raise
+        raise ParameterTypeError(
+            f"{owner}: NumPyro cannot build this distribution from {dtype} "
+            f"parameters ({type(error).__name__}: {error}).\nPass float32 or "
+            "float64 arrays, e.g. `x.astype(jnp.float32)`."
+        ) from error
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
