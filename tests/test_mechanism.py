@@ -95,8 +95,17 @@ def test_parameter_specs_read_the_signature() -> None:
     assert [o.name for o in options] == ["is_sparse"]
 
 
+class _OwnGumbel(nd.Gumbel):
+    """A user's NumPyro subclass: declaring typed wrappers of it in tests
+    leaves the registry entries of NumPyro's own classes alone."""
+
+
+class _OwnLogistic(nd.Logistic):
+    """Another user's NumPyro subclass (see `_OwnGumbel`)."""
+
+
 def test_init_that_forgets_a_parameter_is_a_declaration_error() -> None:
-    class Forgetful(td.TypedDistribution[nd.Gumbel]):
+    class Forgetful(td.TypedDistribution[_OwnGumbel]):
         loc: Float[Array, "*#batch"]
         scale: Float[Array, "*#batch"]
 
@@ -150,3 +159,18 @@ def test_validate_args_is_kept_for_log_prob() -> None:
         d.log_prob(-1.0)
     quiet = td.Exponential(1.0, validate_args=False)
     assert quiet.to_numpyro()._validate_args is False
+
+
+def test_shared_family_base_declares_a_distribution_in_one_line() -> None:
+    class TypedLogistic(td.LocScale[_OwnLogistic]):
+        """Logistic distribution, from the shared location-scale declaration."""
+
+    d = TypedLogistic(0, jnp.array([1.0, 2.0]))
+    assert TypedLogistic.numpyro_class is _OwnLogistic
+    assert isinstance(d.to_numpyro(), _OwnLogistic)
+    assert d.loc.dtype == d.scale.dtype == jnp.float32
+    expected = nd.Logistic(jnp.asarray(0.0), jnp.array([1.0, 2.0])).log_prob(0.3)
+    assert jnp.array_equal(d.log_prob(0.3), expected)
+    assert type(td.from_numpyro(_OwnLogistic(0.0, 1.0))) is TypedLogistic
+    with pytest.raises(td.ParameterTypeError, match="TypedLogistic: parameter `scale`"):
+        TypedLogistic(0.0, jnp.array([1, 2]))

@@ -15,6 +15,7 @@ from ._families._continuous import (
     Gamma,
     HalfNormal,
     Laplace,
+    LocScale,
     LogNormal,
     Normal,
     StudentT,
@@ -34,6 +35,8 @@ from ._families._discrete import (
     GeometricLogits,
     GeometricProbs,
     Poisson,
+    ScalarLogits,
+    ScalarProbs,
 )
 from ._families._multivariate import Dirichlet, MultivariateNormal
 from ._interop import from_numpyro
@@ -51,6 +54,10 @@ __all__ = [
     "ParameterTypeError",
     "ParameterValueError",
     "from_numpyro",
+    # shared family bases, for wrapping your own
+    "LocScale",
+    "ScalarProbs",
+    "ScalarLogits",
     # continuous
     "Beta",
     "Cauchy",

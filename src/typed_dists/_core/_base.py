@@ -95,12 +95,20 @@ class _UnregisteredDistribution(Distribution):
 
 
 def _wrapped_numpyro_class(cls: type) -> type[Distribution] | None:
-    for base in getattr(cls, "__orig_bases__", ()):
-        if typing.get_origin(base) is TypedDistribution:
+    """The NumPyro class named by a subscripted base, e.g. `Base[nd.Normal]`.
+
+    The base may be `TypedDistribution` itself or a generic intermediate such
+    as a location-scale family declared once for several distributions. A
+    subclass without a subscripted base wraps what its parent wraps.
+    """
+    for base in cls.__dict__.get("__orig_bases__", ()):
+        origin = typing.get_origin(base)
+        if isinstance(origin, type) and issubclass(origin, TypedDistribution):
             (arg,) = typing.get_args(base)
             if isinstance(arg, type) and issubclass(arg, Distribution):
                 return arg
-    return None
+    inherited: type[Distribution] | None = getattr(cls, "numpyro_class", None)
+    return inherited
 
 
 def exactly_one(owner: str, **candidates: object) -> str:
@@ -154,7 +162,7 @@ class TypedDistribution(
         super().__init_subclass__(**kwargs)
         numpyro_class = _wrapped_numpyro_class(cls)
         if numpyro_class is None:
-            return  # an intermediate base that wraps nothing yet
+            return  # a generic intermediate base that wraps nothing yet
         cls.numpyro_class = numpyro_class
         cls.arg_constraints = numpyro_class.arg_constraints
         cls._parameters, cls._options = parameter_specs(cls.__init__)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 import numpyro.distributions as nd
 from jaxtyping import Array, Float
 
@@ -15,6 +17,7 @@ __all__ = [
     "Gamma",
     "HalfNormal",
     "Laplace",
+    "LocScale",
     "LogNormal",
     "Normal",
     "StudentT",
@@ -22,8 +25,16 @@ __all__ = [
 ]
 
 
-class Normal(TypedDistribution[nd.Normal]):
-    """Normal distribution with mean `loc` and standard deviation `scale`."""
+D = TypeVar("D", bound=nd.Distribution)
+
+
+class LocScale(TypedDistribution[D]):
+    """A location-scale family: real `loc` and positive `scale`, batched scalars.
+
+    Declared once for every NumPyro distribution with the signature
+    `(loc=0.0, scale=1.0, *, validate_args=None)`; a member is one line, e.g.
+    `class Normal(LocScale[numpyro.distributions.Normal])`.
+    """
 
     loc: Float[Array, "*#batch"]
     scale: Float[Array, "*#batch"]
@@ -36,6 +47,10 @@ class Normal(TypedDistribution[nd.Normal]):
         validate_args: bool | None = None,
     ) -> None:
         self._construct(loc=loc, scale=scale, validate_args=validate_args)
+
+
+class Normal(LocScale[nd.Normal]):
+    """Normal distribution with mean `loc` and standard deviation `scale`."""
 
 
 class HalfNormal(TypedDistribution[nd.HalfNormal]):
@@ -52,20 +67,8 @@ class HalfNormal(TypedDistribution[nd.HalfNormal]):
         self._construct(scale=scale, validate_args=validate_args)
 
 
-class LogNormal(TypedDistribution[nd.LogNormal]):
+class LogNormal(LocScale[nd.LogNormal]):
     """Exponential of a normal with mean `loc` and standard deviation `scale`."""
-
-    loc: Float[Array, "*#batch"]
-    scale: Float[Array, "*#batch"]
-
-    def __init__(
-        self,
-        loc: Float[FloatLike, "*#batch"] = 0.0,
-        scale: Float[FloatLike, "*#batch"] = 1.0,
-        *,
-        validate_args: bool | None = None,
-    ) -> None:
-        self._construct(loc=loc, scale=scale, validate_args=validate_args)
 
 
 class StudentT(TypedDistribution[nd.StudentT]):
@@ -86,36 +89,12 @@ class StudentT(TypedDistribution[nd.StudentT]):
         self._construct(df=df, loc=loc, scale=scale, validate_args=validate_args)
 
 
-class Cauchy(TypedDistribution[nd.Cauchy]):
+class Cauchy(LocScale[nd.Cauchy]):
     """Cauchy distribution with median `loc` and half-width `scale`."""
 
-    loc: Float[Array, "*#batch"]
-    scale: Float[Array, "*#batch"]
 
-    def __init__(
-        self,
-        loc: Float[FloatLike, "*#batch"] = 0.0,
-        scale: Float[FloatLike, "*#batch"] = 1.0,
-        *,
-        validate_args: bool | None = None,
-    ) -> None:
-        self._construct(loc=loc, scale=scale, validate_args=validate_args)
-
-
-class Laplace(TypedDistribution[nd.Laplace]):
+class Laplace(LocScale[nd.Laplace]):
     """Laplace (double exponential) distribution with `loc` and `scale`."""
-
-    loc: Float[Array, "*#batch"]
-    scale: Float[Array, "*#batch"]
-
-    def __init__(
-        self,
-        loc: Float[FloatLike, "*#batch"] = 0.0,
-        scale: Float[FloatLike, "*#batch"] = 1.0,
-        *,
-        validate_args: bool | None = None,
-    ) -> None:
-        self._construct(loc=loc, scale=scale, validate_args=validate_args)
 
 
 class Beta(TypedDistribution[nd.Beta]):

@@ -7,7 +7,8 @@ that take exactly one of `probs=` / `logits=` and return a `...Probs` or
 
 from __future__ import annotations
 
-from typing import overload
+from collections.abc import Callable
+from typing import TypeVar, overload
 
 import equinox as eqx
 import numpyro.distributions as nd
@@ -30,11 +31,16 @@ __all__ = [
     "GeometricLogits",
     "GeometricProbs",
     "Poisson",
+    "ScalarLogits",
+    "ScalarProbs",
 ]
 
 
-class BernoulliProbs(TypedDistribution[nd.BernoulliProbs]):
-    """Bernoulli distribution with success probability `probs` in [0, 1]."""
+D = TypeVar("D", bound=nd.Distribution)
+
+
+class ScalarProbs(TypedDistribution[D]):
+    """A distribution parametrised by a batch of success probabilities `probs`."""
 
     probs: Float[Array, "*#batch"]
     logits = Derived[Float[Array, "*#batch"]]()
@@ -48,8 +54,8 @@ class BernoulliProbs(TypedDistribution[nd.BernoulliProbs]):
         self._construct(probs=probs, validate_args=validate_args)
 
 
-class BernoulliLogits(TypedDistribution[nd.BernoulliLogits]):
-    """Bernoulli distribution with log-odds `logits`."""
+class ScalarLogits(TypedDistribution[D]):
+    """A distribution parametrised by a batch of success log-odds `logits`."""
 
     logits: Float[Array, "*#batch"]
     probs = Derived[Float[Array, "*#batch"]]()
@@ -61,6 +67,35 @@ class BernoulliLogits(TypedDistribution[nd.BernoulliLogits]):
         validate_args: bool | None = None,
     ) -> None:
         self._construct(logits=logits, validate_args=validate_args)
+
+
+P = TypeVar("P")
+L = TypeVar("L")
+
+
+def _probs_or_logits(
+    owner: str,
+    probs_class: Callable[..., P],
+    logits_class: Callable[..., L],
+    probs: object,
+    logits: object,
+    **kwargs: object,
+) -> P | L:
+    """The body of NumPyro's probs/logits factories: exactly one of the two.
+
+    **Raises:** `ParameterTypeError` if neither or both are given.
+    """
+    if exactly_one(owner, probs=probs, logits=logits) == "probs":
+        return probs_class(probs, **kwargs)
+    return logits_class(logits, **kwargs)
+
+
+class BernoulliProbs(ScalarProbs[nd.BernoulliProbs]):
+    """Bernoulli distribution with success probability `probs` in [0, 1]."""
+
+
+class BernoulliLogits(ScalarLogits[nd.BernoulliLogits]):
+    """Bernoulli distribution with log-odds `logits`."""
 
 
 @overload
@@ -81,9 +116,14 @@ def Bernoulli(
 
     **Raises:** `ParameterTypeError` if neither or both are given.
     """
-    if exactly_one("Bernoulli", probs=probs, logits=logits) == "probs":
-        return BernoulliProbs(probs, validate_args=validate_args)  # type: ignore[arg-type]
-    return BernoulliLogits(logits, validate_args=validate_args)  # type: ignore[arg-type]
+    return _probs_or_logits(
+        "Bernoulli",
+        BernoulliProbs,
+        BernoulliLogits,
+        probs,
+        logits,
+        validate_args=validate_args,
+    )
 
 
 class BinomialProbs(TypedDistribution[nd.BinomialProbs]):
@@ -162,9 +202,15 @@ def Binomial(
 
     **Raises:** `ParameterTypeError` if neither or both are given.
     """
-    if exactly_one("Binomial", probs=probs, logits=logits) == "probs":
-        return BinomialProbs(probs, total_count, validate_args=validate_args)  # type: ignore[arg-type]
-    return BinomialLogits(logits, total_count, validate_args=validate_args)  # type: ignore[arg-type]
+    return _probs_or_logits(
+        "Binomial",
+        BinomialProbs,
+        BinomialLogits,
+        probs,
+        logits,
+        total_count=total_count,
+        validate_args=validate_args,
+    )
 
 
 class CategoricalProbs(TypedDistribution[nd.CategoricalProbs]):
@@ -215,9 +261,14 @@ def Categorical(
 
     **Raises:** `ParameterTypeError` if neither or both are given.
     """
-    if exactly_one("Categorical", probs=probs, logits=logits) == "probs":
-        return CategoricalProbs(probs, validate_args=validate_args)  # type: ignore[arg-type]
-    return CategoricalLogits(logits, validate_args=validate_args)  # type: ignore[arg-type]
+    return _probs_or_logits(
+        "Categorical",
+        CategoricalProbs,
+        CategoricalLogits,
+        probs,
+        logits,
+        validate_args=validate_args,
+    )
 
 
 class Poisson(TypedDistribution[nd.Poisson]):
@@ -239,34 +290,12 @@ class Poisson(TypedDistribution[nd.Poisson]):
         self._construct(rate=rate, is_sparse=is_sparse, validate_args=validate_args)
 
 
-class GeometricProbs(TypedDistribution[nd.GeometricProbs]):
+class GeometricProbs(ScalarProbs[nd.GeometricProbs]):
     """Number of failures before the first success, success probability `probs`."""
 
-    probs: Float[Array, "*#batch"]
-    logits = Derived[Float[Array, "*#batch"]]()
 
-    def __init__(
-        self,
-        probs: Float[FloatLike, "*#batch"],
-        *,
-        validate_args: bool | None = None,
-    ) -> None:
-        self._construct(probs=probs, validate_args=validate_args)
-
-
-class GeometricLogits(TypedDistribution[nd.GeometricLogits]):
+class GeometricLogits(ScalarLogits[nd.GeometricLogits]):
     """Number of failures before the first success, success log-odds `logits`."""
-
-    logits: Float[Array, "*#batch"]
-    probs = Derived[Float[Array, "*#batch"]]()
-
-    def __init__(
-        self,
-        logits: Float[FloatLike, "*#batch"],
-        *,
-        validate_args: bool | None = None,
-    ) -> None:
-        self._construct(logits=logits, validate_args=validate_args)
 
 
 @overload
@@ -287,6 +316,11 @@ def Geometric(
 
     **Raises:** `ParameterTypeError` if neither or both are given.
     """
-    if exactly_one("Geometric", probs=probs, logits=logits) == "probs":
-        return GeometricProbs(probs, validate_args=validate_args)  # type: ignore[arg-type]
-    return GeometricLogits(logits, validate_args=validate_args)  # type: ignore[arg-type]
+    return _probs_or_logits(
+        "Geometric",
+        GeometricProbs,
+        GeometricLogits,
+        probs,
+        logits,
+        validate_args=validate_args,
+    )
