@@ -42,6 +42,7 @@ import numpy as np
 from jaxtyping import Array
 from numpyro.distributions import Distribution, constraints
 from numpyro.distributions.distribution import DistributionMeta
+from numpyro.distributions.util import lazy_property
 
 from .._policy import (
     OptionSpec,
@@ -76,9 +77,30 @@ class _TypedDistributionMeta(_ModuleMeta, DistributionMeta):  # type: ignore[ove
     metaclass already derives from `__init__` (as a read-only property), so it
     is skipped. `DistributionMeta.__call__` (NumPyro's coercion hook, used by
     its `collapse` handler) runs inside Equinox's `__call__`.
+
+    A class declared as `Base[numpyro.distributions.X]` also gets `X` as its
+    last base, so that `isinstance(typed, X)` holds: NumPyro checks specific
+    classes in places (a mixture's mixing distribution must be a
+    `Categorical`, truncation and KL rules look for `Normal`), and so may user
+    code. `TypedDistribution`'s methods come first in the MRO, so every method
+    still delegates to a real NumPyro instance.
     """
 
-    def __init__(cls, *args: Any, **kwargs: Any) -> None:  # noqa: N805
+    def __new__(
+        mcs,
+        name: str,
+        bases: tuple[type, ...],
+        namespace: dict[str, Any],
+        /,
+        **kwargs: Any,
+    ) -> type:
+        wrapped = _subscripted_numpyro_class(namespace.get("__orig_bases__", ()))
+        if wrapped is not None and not any(issubclass(b, wrapped) for b in bases):
+            bases = (*bases, wrapped)
+        new = cast(Callable[..., type], super().__new__)
+        return new(mcs, name, bases, namespace, **kwargs)
+
+    def __init__(cls, *args: Any, **kwargs: Any) -> None:
         super(DistributionMeta, cls).__init__(*args, **kwargs)
 
 
@@ -94,19 +116,28 @@ class _UnregisteredDistribution(Distribution):
         super(Distribution, cls).__init_subclass__(**kwargs)
 
 
-def _wrapped_numpyro_class(cls: type) -> type[Distribution] | None:
+def _subscripted_numpyro_class(
+    orig_bases: tuple[Any, ...],
+) -> type[Distribution] | None:
     """The NumPyro class named by a subscripted base, e.g. `Base[nd.Normal]`.
 
     The base may be `TypedDistribution` itself or a generic intermediate such
-    as a location-scale family declared once for several distributions. A
-    subclass without a subscripted base wraps what its parent wraps.
+    as a location-scale family declared once for several distributions.
     """
-    for base in cls.__dict__.get("__orig_bases__", ()):
+    for base in orig_bases:
         origin = typing.get_origin(base)
-        if isinstance(origin, type) and issubclass(origin, TypedDistribution):
+        if isinstance(origin, _TypedDistributionMeta):  # a TypedDistribution
             (arg,) = typing.get_args(base)
             if isinstance(arg, type) and issubclass(arg, Distribution):
                 return arg
+    return None
+
+
+def _wrapped_numpyro_class(cls: type) -> type[Distribution] | None:
+    """What `cls` wraps; a subclass without a subscripted base wraps its parent's."""
+    wrapped = _subscripted_numpyro_class(cls.__dict__.get("__orig_bases__", ()))
+    if wrapped is not None:
+        return wrapped
     inherited: type[Distribution] | None = getattr(cls, "numpyro_class", None)
     return inherited
 
@@ -166,6 +197,17 @@ class TypedDistribution(
         cls.numpyro_class = numpyro_class
         cls.arg_constraints = numpyro_class.arg_constraints
         cls._parameters, cls._options = parameter_specs(cls.__init__)
+        # NumPyro computes some attributes lazily and caches them on the
+        # instance, which a frozen module cannot hold: read them from the
+        # wrapped NumPyro instance instead (declare them with `Derived` too,
+        # for static type checkers).
+        for name in dir(numpyro_class):
+            if isinstance(getattr(numpyro_class, name, None), lazy_property) and (
+                not isinstance(getattr(cls, name, None), Derived)
+            ):
+                derived: Derived[Any] = Derived()
+                derived.__set_name__(cls, name)
+                setattr(cls, name, derived)
         register(numpyro_class, cls)
 
     # -- construction --------------------------------------------------------

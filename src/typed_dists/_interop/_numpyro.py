@@ -1,12 +1,14 @@
-"""Conversions between typed and NumPyro distributions, and KL dispatch."""
+"""Conversions between typed and NumPyro distributions.
+
+No dispatch registrations are needed: a typed distribution is an instance of
+the NumPyro class it wraps, so NumPyro's own `kl_divergence` rules (and its
+other `isinstance`-based code paths) apply to it unchanged.
+"""
 
 from __future__ import annotations
 
 from typing import Any, cast
 
-import jax.numpy as jnp
-import numpyro.distributions.kl
-from jaxtyping import Array
 from numpyro.distributions import Distribution
 
 from .._core import TypedDistribution, field_names, lookup
@@ -39,26 +41,3 @@ def from_numpyro(dist: Distribution) -> TypedDistribution[Any]:
     validate = dist._validate_args  # pyright: ignore[reportPrivateUsage]
     typed: TypedDistribution[Any] = typed_class(**values, validate_args=validate)
     return typed
-
-
-def _plain(d: Distribution) -> Distribution:
-    if isinstance(d, TypedDistribution):
-        return cast(Distribution, cast(Any, d).to_numpyro())
-    return d
-
-
-def _kl_unwrapped(p: Distribution, q: Distribution) -> Array:
-    """KL divergence of typed distributions: NumPyro's rule for the wrapped ones."""
-    return jnp.asarray(_kl(_plain(p), _plain(q)))
-
-
-# NumPyro dispatches `kl_divergence` on the argument types (multipledispatch);
-# typed distributions unwrap to the NumPyro ones. The typed/typed pair is
-# registered too, to resolve the ambiguity between the two mixed pairs.
-_kl: Any = cast(Any, numpyro.distributions.kl).kl_divergence
-for _pair in [
-    (TypedDistribution, Distribution),
-    (Distribution, TypedDistribution),
-    (TypedDistribution, TypedDistribution),
-]:
-    _kl.register(*_pair)(_kl_unwrapped)
