@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import equinox as eqx
+import jax
 import jax.numpy as jnp
 import numpyro.distributions as nd
 import pytest
@@ -174,3 +175,20 @@ def test_shared_family_base_declares_a_distribution_in_one_line() -> None:
     assert type(td.from_numpyro(_OwnLogistic(0.0, 1.0))) is TypedLogistic
     with pytest.raises(td.ParameterTypeError, match="TypedLogistic: parameter `scale`"):
         TypedLogistic(0.0, jnp.array([1, 2]))
+
+
+def test_python_number_constants_never_leak_tracers() -> None:
+    """Python numbers are cached as arrays; one first met inside `jax.jit` must
+    be cached as a concrete array, not as that trace's tracer."""
+    unusual = 0.123456789  # a literal no other test uses
+
+    @jax.jit
+    def inside(x: jax.Array) -> jax.Array:
+        return td.Normal(unusual, 1.0).log_prob(x)
+
+    traced = inside(jnp.asarray(0.5))
+    eager = td.Normal(unusual, 1.0)
+    assert not isinstance(eager.loc, jax.core.Tracer)
+    assert jnp.allclose(eager.log_prob(0.5), traced, rtol=1e-6)
+    # and reusable in a second, different trace
+    assert jnp.isfinite(jax.jit(lambda s: td.Normal(unusual, s).mean)(2.0))

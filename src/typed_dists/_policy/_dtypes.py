@@ -141,8 +141,12 @@ def _constant(value: float, dtype: np.dtype[Any]) -> jax.Array:
 
     JAX arrays are immutable, so `Normal(0.0, 1.0)` can reuse the same `0.0`
     and `1.0` arrays; creating one costs a dispatch (about 0.1 ms eagerly).
+    The array is always concrete, also when first asked for inside `jax.jit`
+    (a cached tracer would leak out of its trace); inside a trace it enters
+    the program as a constant.
     """
-    return jnp.asarray(value, dtype=dtype)
+    with jax.ensure_compile_time_eval():
+        return jnp.asarray(value, dtype=dtype)
 
 
 def to_int_array(value: object) -> jax.Array:
