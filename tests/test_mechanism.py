@@ -136,18 +136,8 @@ def test_from_numpyro_without_counterpart() -> None:
 
 
 def test_first_declared_class_keeps_the_registry() -> None:
-    class MyNormal(td.TypedDistribution[nd.Normal]):
-        loc: Float[Array, "*#batch"]
-        scale: Float[Array, "*#batch"]
-
-        def __init__(
-            self,
-            loc: Float[FloatLike, "*#batch"] = 0.0,
-            scale: Float[FloatLike, "*#batch"] = 1.0,
-            *,
-            validate_args: bool | None = None,
-        ) -> None:
-            self._construct(loc=loc, scale=scale, validate_args=validate_args)
+    class MyNormal(td.LocScale[nd.Normal]):
+        """A second typed wrapper of NumPyro's Normal, declared after the library's."""
 
     assert type(td.from_numpyro(nd.Normal(0.0, 1.0))) is td.Normal
     assert isinstance(MyNormal(0.0, 1.0), nd.Distribution)
