@@ -31,6 +31,7 @@ results are NumPyro's own.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import typing
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast, overload
@@ -161,6 +162,68 @@ def exactly_one(owner: str, **candidates: object) -> str:
     )
 
 
+def _construct(
+    self: TypedDistribution[Any], *, validate_args: bool | None, **arguments: object
+) -> None:
+    """The body of every typed constructor (see `TypedDistribution._construct`)."""
+    cls = type(self)
+    owner = cls.__name__
+    # The class's declaration, read at class creation (private to this module).
+    parameters, options, one_of = (
+        cls._parameters,  # pyright: ignore[reportPrivateUsage]
+        cls._options,  # pyright: ignore[reportPrivateUsage]
+        cls._one_of,  # pyright: ignore[reportPrivateUsage]
+    )
+    declared = {s.name for s in parameters} | {o.name for o in options}
+    if arguments.keys() != declared:
+        raise TypeError(
+            f"{owner}.__init__ must pass each of its parameters to "
+            f"_construct: declares {sorted(declared)}, passed {sorted(arguments)}."
+        )
+    if one_of:
+        exactly_one(owner, **{name: arguments[name] for name in one_of})
+    checked = check_arguments(owner, parameters, options, arguments)
+    dtype = _float_dtype(checked)
+    dist = _build_numpyro(owner, cls, checked, dtype)
+    validate = validation_enabled(validate_args)
+    if validate:
+        check_values(owner, cls.numpyro_class.arg_constraints, checked, dist)
+    stored = {name: getattr(dist, name) for name in field_names(cls)}
+    if dtype is not None and any(_other_float(v, dtype) for v in stored.values()):
+        # NumPyro derived a field in another float dtype (e.g. `scale_tril`
+        # from a precision matrix, in float64 under x64): store one dtype.
+        stored = {
+            name: v.astype(dtype) if _other_float(v, dtype) else v
+            for name, v in stored.items()
+        }
+        dist = _new_numpyro(cls, stored)
+    dist._validate_args = validate
+    # The fields are known and the values checked: bypass Equinox's
+    # `__setattr__` guards (they look for methods and jax-transformed
+    # functions being assigned), as its own unflattening does.
+    for name, value in stored.items():
+        object.__setattr__(self, name, value)
+    object.__setattr__(self, "_validate_args", validate)
+    object.__setattr__(self, "_numpyro", dist)
+
+
+class _Constructor:
+    """Gives `self._construct` as a plain partial function.
+
+    Equinox wraps every bound method it hands out in a `BoundMethod` module
+    (so that methods are pytrees); `_construct` runs once per construction,
+    inside `__init__`, where building that wrapper would cost more than the
+    checks themselves.
+    """
+
+    def __get__(
+        self, obj: TypedDistribution[Any] | None, owner: type | None = None
+    ) -> Callable[..., None]:
+        if obj is None:
+            return _construct
+        return functools.partial(_construct, obj)
+
+
 class TypedDistribution(
     eqx.Module,
     _UnregisteredDistribution,
@@ -212,43 +275,15 @@ class TypedDistribution(
 
     # -- construction --------------------------------------------------------
 
-    def _construct(self, *, validate_args: bool | None, **arguments: object) -> None:
-        """Check, promote and store the constructor's arguments.
+    _construct = _Constructor()
+    """`self._construct(**arguments, validate_args=...)`, called from `__init__`.
 
-        **Raises:** `ParameterTypeError` (a `TypeError`) for a rejected kind,
-        dtype or shape; `ParameterValueError` (a `ValueError`) for a concrete
-        value that violates its constraint while validation is enabled.
-        """
-        cls = type(self)
-        owner = cls.__name__
-        declared = {s.name for s in cls._parameters} | {o.name for o in cls._options}
-        if arguments.keys() != declared:
-            raise TypeError(
-                f"{owner}.__init__ must pass each of its parameters to "
-                f"_construct: declares {sorted(declared)}, passed {sorted(arguments)}."
-            )
-        if cls._one_of:
-            exactly_one(owner, **{name: arguments[name] for name in cls._one_of})
-        checked = check_arguments(owner, cls._parameters, cls._options, arguments)
-        dtype = _float_dtype(checked)
-        dist = _build_numpyro(owner, cls, checked, dtype)
-        validate = validation_enabled(validate_args)
-        if validate:
-            check_values(owner, cls.numpyro_class.arg_constraints, checked, dist)
-        stored = {name: getattr(dist, name) for name in field_names(cls)}
-        if dtype is not None and any(_other_float(v, dtype) for v in stored.values()):
-            # NumPyro derived a field in another float dtype (e.g. `scale_tril`
-            # from a precision matrix, in float64 under x64): store one dtype.
-            stored = {
-                name: v.astype(dtype) if _other_float(v, dtype) else v
-                for name, v in stored.items()
-            }
-            dist = _new_numpyro(cls, stored)
-        dist._validate_args = validate
-        for name, value in stored.items():
-            setattr(self, name, value)
-        self._validate_args = validate
-        object.__setattr__(self, "_numpyro", dist)
+    Checks, promotes and stores the constructor's arguments.
+
+    **Raises:** `ParameterTypeError` (a `TypeError`) for a rejected kind,
+    dtype or shape; `ParameterValueError` (a `ValueError`) for a concrete
+    value that violates its constraint while validation is enabled.
+    """
 
     # -- NumPyro interop -----------------------------------------------------
 
