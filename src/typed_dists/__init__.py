@@ -8,37 +8,10 @@ floating dtype, and delegates its behaviour to NumPyro.
 from importlib.metadata import version as _version
 
 from ._core import Derived, TypedDistribution, exactly_one
-from ._families._continuous import (
-    Beta,
-    Cauchy,
-    Exponential,
-    Gamma,
-    HalfNormal,
-    Laplace,
-    LocScale,
-    LogNormal,
-    Normal,
-    StudentT,
-    Uniform,
-)
-from ._families._discrete import (
-    Bernoulli,
-    BernoulliLogits,
-    BernoulliProbs,
-    Binomial,
-    BinomialLogits,
-    BinomialProbs,
-    Categorical,
-    CategoricalLogits,
-    CategoricalProbs,
-    Geometric,
-    GeometricLogits,
-    GeometricProbs,
-    Poisson,
-    ScalarLogits,
-    ScalarProbs,
-)
-from ._families._multivariate import Dirichlet, MultivariateNormal
+from ._families import _continuous, _discrete, _multivariate
+from ._families._continuous import *  # noqa: F403
+from ._families._discrete import *  # noqa: F403
+from ._families._multivariate import *  # noqa: F403
 from ._interop import from_numpyro
 from ._policy import FloatLike, IntLike, ParameterTypeError, ParameterValueError
 
@@ -54,36 +27,8 @@ __all__ = [
     "ParameterTypeError",
     "ParameterValueError",
     "from_numpyro",
-    # shared family bases, for wrapping your own
-    "LocScale",
-    "ScalarProbs",
-    "ScalarLogits",
-    # continuous
-    "Beta",
-    "Cauchy",
-    "Exponential",
-    "Gamma",
-    "HalfNormal",
-    "Laplace",
-    "LogNormal",
-    "Normal",
-    "StudentT",
-    "Uniform",
-    # discrete
-    "Bernoulli",
-    "BernoulliLogits",
-    "BernoulliProbs",
-    "Binomial",
-    "BinomialLogits",
-    "BinomialProbs",
-    "Categorical",
-    "CategoricalLogits",
-    "CategoricalProbs",
-    "Geometric",
-    "GeometricLogits",
-    "GeometricProbs",
-    "Poisson",
-    # multivariate
-    "Dirichlet",
-    "MultivariateNormal",
 ]
+# Distribution families (and their shared bases), as each family module lists.
+__all__ += _continuous.__all__
+__all__ += _discrete.__all__
+__all__ += _multivariate.__all__
