@@ -8,8 +8,16 @@ floating dtype, and delegates its behaviour to NumPyro.
 from importlib.metadata import version as _version
 
 from ._core import Derived, TypedDistribution, exactly_one
-from ._families import _continuous, _discrete, _multivariate
+from ._families import (
+    _conjugate,
+    _continuous,
+    _directional,
+    _discrete,
+    _multivariate,
+)
+from ._families._conjugate import *  # noqa: F403
 from ._families._continuous import *  # noqa: F403
+from ._families._directional import *  # noqa: F403
 from ._families._discrete import *  # noqa: F403
 from ._families._multivariate import *  # noqa: F403
 from ._interop import from_numpyro
@@ -32,3 +40,5 @@ __all__ = [
 __all__ += _continuous.__all__
 __all__ += _discrete.__all__
 __all__ += _multivariate.__all__
+__all__ += _directional.__all__
+__all__ += _conjugate.__all__

@@ -1,0 +1,158 @@
+"""Valid constructor arguments generated from each distribution's declaration.
+
+For every typed class (every concrete `TypedDistribution` subclass exported by
+`typed_dists`), each array parameter gets a value of its declared shape (the
+batch shape plus the named dimensions of its jaxtyping annotation, each named
+dimension of size `SIZE` unless it is a number) drawn from its NumPyro
+constraint: `biject_to(constraint)` applied to standard normal draws. Integer
+parameters get `INT_VALUE`. Exclusive parametrisations (`_one_of`) give one
+parametrisation per member.
+
+Where a declaration is not enough (dependent constraints such as Uniform's
+`low < high`, parameters whose valid values depend on each other) a family's
+`tests/_params_<family>.py` module gives an explicit generator in `PARAMS`, and
+a check that a distribution cannot take part in is listed in `SKIPS` with the
+reason. Everything here is derived from the code, so a new distribution is
+covered as soon as it is declared.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib
+from collections.abc import Callable, Iterator
+from types import ModuleType
+from typing import Any
+
+import jax
+import numpy as np
+from numpyro.distributions import constraints
+from numpyro.distributions.transforms import biject_to
+
+import typed_dists as td
+from typed_dists._policy import ParameterSpec
+
+SIZE = 3  # the size of every named dimension (`n`, `k`, ...)
+INT_VALUE = 4  # every integer parameter (counts)
+BATCH_SHAPES: tuple[tuple[int, ...], ...] = ((), (2,))
+
+ParamsFn = Callable[[jax.Array, tuple[int, ...]], dict[str, Any]]
+
+FAMILY_MODULES = (
+    "_params_continuous",
+    "_params_discrete",
+    "_params_multivariate",
+    "_params_directional",
+    "_params_conjugate",
+)
+
+
+def _family_modules() -> Iterator[ModuleType]:
+    for name in FAMILY_MODULES:
+        try:
+            yield importlib.import_module(name)
+        except ModuleNotFoundError as error:
+            if error.name != name:
+                raise
+
+
+PARAMS: dict[str, ParamsFn] = {}
+SKIPS: dict[tuple[str, str], str] = {}
+for _module in _family_modules():
+    PARAMS.update(getattr(_module, "PARAMS", {}))
+    SKIPS.update(getattr(_module, "SKIPS", {}))
+
+
+def typed_classes() -> list[type[td.TypedDistribution[Any]]]:
+    """Every concrete typed class the package exports, in `__all__` order."""
+    out = []
+    for name in td.__all__:
+        obj = getattr(td, name)
+        if (
+            isinstance(obj, type)
+            and issubclass(obj, td.TypedDistribution)
+            and "numpyro_class" in vars(obj)
+        ):
+            out.append(obj)
+    return out
+
+
+def _event_shape(dims: str) -> tuple[int, ...]:
+    shape = []
+    for token in dims.split():
+        if token.startswith(("*", "#*", "...")):
+            continue
+        token = token.lstrip("#")
+        shape.append(int(token) if token.isdigit() else SIZE)
+    return tuple(shape)
+
+
+def _value(
+    spec: ParameterSpec,
+    constraint: constraints.Constraint[Any] | None,
+    key: jax.Array,
+    batch_shape: tuple[int, ...],
+) -> np.ndarray:
+    shape = batch_shape + _event_shape(spec.dims[0])
+    if spec.kind == "int":
+        return np.full(shape, INT_VALUE, dtype=np.int32)
+    if constraint is None or constraints.is_dependent(constraint):  # type: ignore[no-untyped-call]
+        raise LookupError(f"no generator for {spec.name}: constraint {constraint!r}")
+    transform = biject_to(constraint)
+    unconstrained = jax.random.normal(key, transform.inverse_shape(shape))
+    return np.asarray(transform(unconstrained), dtype=np.float64)
+
+
+@dataclasses.dataclass(frozen=True)
+class Generated:
+    """One parametrisation of one typed class, with its argument generator."""
+
+    cls: type[td.TypedDistribution[Any]]
+    parametrisation: str  # "" or the `_one_of` member used
+    make: ParamsFn
+
+    @property
+    def id(self) -> str:
+        name = self.cls.__name__
+        return f"{name}-{self.parametrisation}" if self.parametrisation else name
+
+    @property
+    def name(self) -> str:
+        return self.cls.__name__
+
+    def skip_reason(self, check: str) -> str | None:
+        return SKIPS.get((self.name, check)) or SKIPS.get((self.name, "*"))
+
+
+def _automatic(cls: type[td.TypedDistribution[Any]], chosen: str) -> ParamsFn:
+    specs = cls._parameters  # pyright: ignore[reportPrivateUsage]
+    arg_constraints = cls.numpyro_class.arg_constraints
+
+    def make(key: jax.Array, batch_shape: tuple[int, ...]) -> dict[str, Any]:
+        keys = jax.random.split(key, len(specs))
+        out: dict[str, Any] = {}
+        for spec, k in zip(specs, keys, strict=True):
+            if spec.optional and spec.name != chosen:
+                continue
+            out[spec.name] = _value(
+                spec, arg_constraints.get(spec.name), k, batch_shape
+            )
+        return out
+
+    return make
+
+
+def generated() -> list[Generated]:
+    """Every typed class, once per parametrisation."""
+    out = []
+    for cls in typed_classes():
+        if cls.__name__ in PARAMS:
+            out.append(Generated(cls, "", PARAMS[cls.__name__]))
+            continue
+        members = cls._one_of or ("",)  # pyright: ignore[reportPrivateUsage]
+        out.extend(Generated(cls, m, _automatic(cls, m)) for m in members)
+    return out
+
+
+GENERATED = generated()
+GENERATED_IDS = [g.id for g in GENERATED]
