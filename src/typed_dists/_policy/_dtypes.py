@@ -150,7 +150,10 @@ def _constant(value: float, dtype: np.dtype[Any]) -> jax.Array:
 
 
 def to_int_array(value: object) -> jax.Array:
-    """Convert a checked integer parameter to a strongly typed JAX integer array."""
-    if isinstance(value, int):
-        return jnp.asarray(value, dtype=jnp.result_type(int))
-    return jnp.asarray(value)
+    """Convert a checked integer parameter to the default integer dtype.
+
+    int32, or int64 under `jax_enable_x64`, whatever the input width: NumPyro's
+    integer code paths assume it (its binomial sampler fails on an int32
+    `total_count` under x64), and counts lose nothing by it.
+    """
+    return jnp.asarray(value, dtype=jnp.result_type(int))
