@@ -42,7 +42,10 @@ import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array
 from numpyro.distributions import Distribution, constraints
-from numpyro.distributions.distribution import DistributionMeta
+from numpyro.distributions.distribution import (
+    DistributionMeta,
+    validation_enabled as numpyro_validation,
+)
 from numpyro.distributions.util import lazy_property
 
 from .._policy import (
@@ -382,11 +385,16 @@ class TypedDistribution(
 def _new_numpyro(cls: type[TypedDistribution[Any]], kwargs: dict[str, Any]) -> Any:
     """Build the wrapped NumPyro distribution without NumPyro's value checks.
 
-    The typed constructor has already checked the values (when validation is
-    on); rebuilding from stored, already-checked fields needs no check.
+    The typed constructor checks the values itself (when validation is on), so
+    that a violation is a `ParameterValueError` naming the typed parameter;
+    rebuilding from stored, already-checked fields needs no check. NumPyro
+    classes that build an inner distribution (NegativeBinomialProbs builds a
+    Gamma, Pareto an Exponential) do not pass `validate_args` on, so NumPyro's
+    global switch is turned off for the duration of the build as well.
     """
     new = cast(Callable[..., Distribution], cls.numpyro_class)
-    return new(**kwargs, validate_args=False)
+    with numpyro_validation(False):
+        return new(**kwargs, validate_args=False)
 
 
 def _float_dtype(checked: dict[str, Any]) -> np.dtype[Any] | None:
