@@ -7,21 +7,38 @@ from typing import TypeVar
 import numpyro.distributions as nd
 from jaxtyping import Array, Float
 
-from .._core import TypedDistribution
+from .._core import Derived, TypedDistribution
 from .._policy import FloatLike
 
 __all__ = [
+    "AsymmetricLaplace",
+    "AsymmetricLaplaceQuantile",
     "Beta",
     "Cauchy",
+    "Chi2",
+    "Dagum",
+    "DoublyTruncatedPowerLaw",
     "Exponential",
     "Gamma",
+    "Gompertz",
+    "Gumbel",
+    "HalfCauchy",
     "HalfNormal",
+    "InverseGamma",
+    "Kumaraswamy",
     "Laplace",
+    "Levy",
     "LocScale",
     "LogNormal",
+    "LogUniform",
+    "Logistic",
+    "LowerTruncatedPowerLaw",
     "Normal",
+    "Pareto",
+    "SoftLaplace",
     "StudentT",
     "Uniform",
+    "Weibull",
 ]
 
 
@@ -163,3 +180,288 @@ class Uniform(TypedDistribution[nd.Uniform]):
         validate_args: bool | None = None,
     ) -> None:
         self._construct(low=low, high=high, validate_args=validate_args)
+
+
+class Gumbel(LocScale[nd.Gumbel]):
+    """Gumbel (maximum) distribution with location `loc` and scale `scale`."""
+
+
+class Logistic(LocScale[nd.Logistic]):
+    """Logistic distribution with location `loc` and scale `scale`."""
+
+
+class Levy(TypedDistribution[nd.Levy]):
+    """Lévy distribution on (`loc`, inf) with location `loc` and scale `scale`."""
+
+    loc: Float[Array, "*#batch"]
+    scale: Float[Array, "*#batch"]
+
+    def __init__(
+        self,
+        loc: Float[FloatLike, "*#batch"],
+        scale: Float[FloatLike, "*#batch"],
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(loc=loc, scale=scale, validate_args=validate_args)
+
+
+class SoftLaplace(TypedDistribution[nd.SoftLaplace]):
+    """Smooth, log-convex distribution with Laplace-like tails, `loc` and `scale`."""
+
+    loc: Float[Array, "*#batch"]
+    scale: Float[Array, "*#batch"]
+
+    def __init__(
+        self,
+        loc: Float[FloatLike, "*#batch"],
+        scale: Float[FloatLike, "*#batch"],
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(loc=loc, scale=scale, validate_args=validate_args)
+
+
+class AsymmetricLaplace(TypedDistribution[nd.AsymmetricLaplace]):
+    """Laplace distribution with `loc`, `scale` and left/right `asymmetry`."""
+
+    loc: Float[Array, "*#batch"]
+    scale: Float[Array, "*#batch"]
+    asymmetry: Float[Array, "*#batch"]
+
+    left_scale = Derived[Float[Array, "*#batch"]]()
+    """`scale * asymmetry`: the scale of the exponential tail left of `loc`."""
+    right_scale = Derived[Float[Array, "*#batch"]]()
+    """`scale / asymmetry`: the scale of the exponential tail right of `loc`."""
+
+    def __init__(
+        self,
+        loc: Float[FloatLike, "*#batch"] = 0.0,
+        scale: Float[FloatLike, "*#batch"] = 1.0,
+        asymmetry: Float[FloatLike, "*#batch"] = 1.0,
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(
+            loc=loc, scale=scale, asymmetry=asymmetry, validate_args=validate_args
+        )
+
+
+class AsymmetricLaplaceQuantile(TypedDistribution[nd.AsymmetricLaplaceQuantile]):
+    """Asymmetric Laplace with `quantile` in (0, 1): the probability left of `loc`."""
+
+    loc: Float[Array, "*#batch"]
+    scale: Float[Array, "*#batch"]
+    quantile: Float[Array, "*#batch"]
+
+    def __init__(
+        self,
+        loc: Float[FloatLike, "*#batch"] = 0.0,
+        scale: Float[FloatLike, "*#batch"] = 1.0,
+        quantile: Float[FloatLike, "*#batch"] = 0.5,
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(
+            loc=loc, scale=scale, quantile=quantile, validate_args=validate_args
+        )
+
+
+class HalfCauchy(TypedDistribution[nd.HalfCauchy]):
+    """Absolute value of a zero-median Cauchy with half-width `scale`."""
+
+    scale: Float[Array, "*#batch"]
+
+    def __init__(
+        self,
+        scale: Float[FloatLike, "*#batch"] = 1.0,
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(scale=scale, validate_args=validate_args)
+
+
+class Chi2(TypedDistribution[nd.Chi2]):
+    """Chi-squared distribution with `df` degrees of freedom (a positive real)."""
+
+    df: Float[Array, "*#batch"]
+
+    concentration = Derived[Float[Array, "*#batch"]]()
+    """`df / 2`: the shape of the equivalent Gamma distribution."""
+    rate = Derived[FloatLike]()
+    """`0.5`: the rate of the equivalent Gamma distribution, as NumPyro keeps it.
+
+    A Python float, or a NumPy array with one size-1 dimension per batch
+    dimension (NumPyro's `promote_shapes`).
+    """
+
+    def __init__(
+        self,
+        df: Float[FloatLike, "*#batch"],
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(df=df, validate_args=validate_args)
+
+
+class InverseGamma(TypedDistribution[nd.InverseGamma]):
+    """Inverse-gamma distribution: `1 / Gamma(concentration, rate)`."""
+
+    concentration: Float[Array, "*#batch"]
+    rate: Float[Array, "*#batch"]
+
+    def __init__(
+        self,
+        concentration: Float[FloatLike, "*#batch"],
+        rate: Float[FloatLike, "*#batch"] = 1.0,
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(
+            concentration=concentration, rate=rate, validate_args=validate_args
+        )
+
+
+class Gompertz(TypedDistribution[nd.Gompertz]):
+    """Gompertz distribution on (0, inf) with `concentration` and `rate`."""
+
+    concentration: Float[Array, "*#batch"]
+    rate: Float[Array, "*#batch"]
+
+    def __init__(
+        self,
+        concentration: Float[FloatLike, "*#batch"],
+        rate: Float[FloatLike, "*#batch"] = 1.0,
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(
+            concentration=concentration, rate=rate, validate_args=validate_args
+        )
+
+
+class Kumaraswamy(TypedDistribution[nd.Kumaraswamy]):
+    """Kumaraswamy distribution on (0, 1) with shapes `concentration1/0`."""
+
+    concentration1: Float[Array, "*#batch"]
+    concentration0: Float[Array, "*#batch"]
+
+    def __init__(
+        self,
+        concentration1: Float[FloatLike, "*#batch"],
+        concentration0: Float[FloatLike, "*#batch"],
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(
+            concentration1=concentration1,
+            concentration0=concentration0,
+            validate_args=validate_args,
+        )
+
+
+class Dagum(TypedDistribution[nd.Dagum]):
+    """Dagum distribution on (0, inf) with `concentration`, `sharpness`, `scale`."""
+
+    concentration: Float[Array, "*#batch"]
+    sharpness: Float[Array, "*#batch"]
+    scale: Float[Array, "*#batch"]
+
+    def __init__(
+        self,
+        concentration: Float[FloatLike, "*#batch"],
+        sharpness: Float[FloatLike, "*#batch"],
+        scale: Float[FloatLike, "*#batch"],
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(
+            concentration=concentration,
+            sharpness=sharpness,
+            scale=scale,
+            validate_args=validate_args,
+        )
+
+
+class Weibull(TypedDistribution[nd.Weibull]):
+    """Weibull distribution with `scale` and shape `concentration`."""
+
+    scale: Float[Array, "*#batch"]
+    concentration: Float[Array, "*#batch"]
+
+    def __init__(
+        self,
+        scale: Float[FloatLike, "*#batch"],
+        concentration: Float[FloatLike, "*#batch"],
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(
+            scale=scale, concentration=concentration, validate_args=validate_args
+        )
+
+
+class Pareto(TypedDistribution[nd.Pareto]):
+    """Pareto distribution on (`scale`, inf) with tail index `alpha`."""
+
+    scale: Float[Array, "*#batch"]
+    alpha: Float[Array, "*#batch"]
+
+    def __init__(
+        self,
+        scale: Float[FloatLike, "*#batch"],
+        alpha: Float[FloatLike, "*#batch"],
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(scale=scale, alpha=alpha, validate_args=validate_args)
+
+
+class LogUniform(TypedDistribution[nd.LogUniform]):
+    """Log-uniform (reciprocal) distribution on [`low`, `high`], 0 < low < high."""
+
+    low: Float[Array, "*#batch"]
+    high: Float[Array, "*#batch"]
+
+    def __init__(
+        self,
+        low: Float[FloatLike, "*#batch"],
+        high: Float[FloatLike, "*#batch"],
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(low=low, high=high, validate_args=validate_args)
+
+
+class LowerTruncatedPowerLaw(TypedDistribution[nd.LowerTruncatedPowerLaw]):
+    """Power law `x ** alpha` on [`low`, inf), with index `alpha` < -1."""
+
+    alpha: Float[Array, "*#batch"]
+    low: Float[Array, "*#batch"]
+
+    def __init__(
+        self,
+        alpha: Float[FloatLike, "*#batch"],
+        low: Float[FloatLike, "*#batch"],
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(alpha=alpha, low=low, validate_args=validate_args)
+
+
+class DoublyTruncatedPowerLaw(TypedDistribution[nd.DoublyTruncatedPowerLaw]):
+    """Power law `x ** alpha` on [`low`, `high`], with real index `alpha`."""
+
+    alpha: Float[Array, "*#batch"]
+    low: Float[Array, "*#batch"]
+    high: Float[Array, "*#batch"]
+
+    def __init__(
+        self,
+        alpha: Float[FloatLike, "*#batch"],
+        low: Float[FloatLike, "*#batch"],
+        high: Float[FloatLike, "*#batch"],
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(alpha=alpha, low=low, high=high, validate_args=validate_args)
