@@ -1,14 +1,14 @@
-"""Discrete distributions (NumPyro's `discrete` module).
+"""Discrete distributions (NumPyro's `discrete` module), with `Delta` and `Unit`.
 
-NumPyro's `Bernoulli`, `Binomial`, `Categorical` and `Geometric` are factories
-that take exactly one of `probs=` / `logits=` and return a `...Probs` or
-`...Logits` class; the typed ones do the same.
+NumPyro's `Bernoulli`, `Binomial`, `Categorical`, `Geometric` and `Multinomial`
+are factories that take exactly one of `probs=` / `logits=` and return a
+`...Probs` or `...Logits` class; the typed ones do the same.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar, overload
+from typing import Any, TypeVar, overload
 
 import equinox as eqx
 import numpyro.distributions as nd
@@ -27,10 +27,19 @@ __all__ = [
     "Categorical",
     "CategoricalLogits",
     "CategoricalProbs",
+    "Delta",
+    "DiscreteUniform",
     "Geometric",
     "GeometricLogits",
     "GeometricProbs",
+    "Multinomial",
+    "MultinomialLogits",
+    "MultinomialProbs",
+    "OrderedLogistic",
     "Poisson",
+    "RelaxedBernoulliLogits",
+    "ZeroInflatedPoisson",
+    "Unit",
     "ScalarLogits",
     "ScalarProbs",
 ]
@@ -86,8 +95,8 @@ def _probs_or_logits(
     **Raises:** `ParameterTypeError` if neither or both are given.
     """
     if exactly_one(owner, probs=probs, logits=logits) == "probs":
-        return probs_class(probs, **kwargs)
-    return logits_class(logits, **kwargs)
+        return probs_class(probs=probs, **kwargs)
+    return logits_class(logits=logits, **kwargs)
 
 
 class BernoulliProbs(ScalarProbs[nd.BernoulliProbs]):
@@ -324,3 +333,254 @@ def Geometric(
         logits,
         validate_args=validate_args,
     )
+
+
+class DiscreteUniform(TypedDistribution[nd.DiscreteUniform]):
+    """Uniform distribution over the integers `low`, `low + 1`, ..., `high`.
+
+    `low` and `high` are integer parameters (the inclusive bounds of the
+    support): they are stored as integer arrays and never differentiated.
+    """
+
+    low: Int[Array, "*#batch"]
+    high: Int[Array, "*#batch"]
+
+    def __init__(
+        self,
+        low: Int[IntLike, "*#batch"] = 0,
+        high: Int[IntLike, "*#batch"] = 1,
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(low=low, high=high, validate_args=validate_args)
+
+
+class MultinomialProbs(TypedDistribution[nd.MultinomialProbs]):
+    """Counts of `total_count` draws from `k` classes with probabilities `probs`.
+
+    `total_count` is an integer parameter, stored as an integer array (a
+    pytree leaf). NumPyro keeps it as static pytree data instead, so that it
+    stays concrete under `jax.jit`; a typed module cannot hold an array as a
+    static field (Equinox hashes static fields and warns on arrays), so here
+    it is traced like every other parameter. Sampling with a traced
+    `total_count` then needs `total_count_max`, as NumPyro documents for array
+    `total_count`s; `log_prob`, `mean` and `variance` do not.
+    """
+
+    probs: Float[Array, "*#batch k"]
+    total_count: Int[Array, "*#batch"]
+    total_count_max: int | None = eqx.field(static=True)
+    logits = Derived[Float[Array, "*#batch k"]]()
+
+    def __init__(
+        self,
+        probs: Float[FloatLike, "*#batch k"],
+        total_count: Int[IntLike, "*#batch"] = 1,
+        *,
+        total_count_max: int | None = None,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(
+            probs=probs,
+            total_count=total_count,
+            total_count_max=total_count_max,
+            validate_args=validate_args,
+        )
+
+
+class MultinomialLogits(TypedDistribution[nd.MultinomialLogits]):
+    """Counts of `total_count` draws from `k` classes with unnormalised log-probs.
+
+    `total_count` is stored as in `MultinomialProbs` (an integer pytree leaf).
+    """
+
+    logits: Float[Array, "*#batch k"]
+    total_count: Int[Array, "*#batch"]
+    total_count_max: int | None = eqx.field(static=True)
+    probs = Derived[Float[Array, "*#batch k"]]()
+
+    def __init__(
+        self,
+        logits: Float[FloatLike, "*#batch k"],
+        total_count: Int[IntLike, "*#batch"] = 1,
+        *,
+        total_count_max: int | None = None,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(
+            logits=logits,
+            total_count=total_count,
+            total_count_max=total_count_max,
+            validate_args=validate_args,
+        )
+
+
+@overload
+def Multinomial(
+    total_count: IntLike,
+    probs: FloatLike,
+    logits: None = None,
+    *,
+    total_count_max: int | None = None,
+    validate_args: bool | None = None,
+) -> MultinomialProbs: ...
+@overload
+def Multinomial(
+    total_count: IntLike = 1,
+    *,
+    probs: FloatLike,
+    total_count_max: int | None = None,
+    validate_args: bool | None = None,
+) -> MultinomialProbs: ...
+@overload
+def Multinomial(
+    total_count: IntLike = 1,
+    probs: None = None,
+    *,
+    logits: FloatLike,
+    total_count_max: int | None = None,
+    validate_args: bool | None = None,
+) -> MultinomialLogits: ...
+def Multinomial(
+    total_count: IntLike = 1,
+    probs: FloatLike | None = None,
+    logits: FloatLike | None = None,
+    *,
+    total_count_max: int | None = None,
+    validate_args: bool | None = None,
+) -> MultinomialProbs | MultinomialLogits:
+    """Multinomial distribution: `total_count` draws, exactly one of `probs`/`logits`.
+
+    **Raises:** `ParameterTypeError` if neither or both are given.
+    """
+    return _probs_or_logits(
+        "Multinomial",
+        MultinomialProbs,
+        MultinomialLogits,
+        probs,
+        logits,
+        total_count=total_count,
+        total_count_max=total_count_max,
+        validate_args=validate_args,
+    )
+
+
+class OrderedLogistic(TypedDistribution[nd.OrderedLogistic]):
+    """Ordered categorical outcome of a real `predictor`, with `k` ordered `cutpoints`.
+
+    There are `k + 1` categories. As in NumPyro the distribution stores
+    `predictor` and `cutpoints`; the category probabilities `probs` are
+    derived from them.
+    """
+
+    predictor: Float[Array, "*#batch"]
+    cutpoints: Float[Array, "*#batch k"]
+    probs = Derived[Float[Array, "*#batch c"]]()
+    logits = Derived[Float[Array, "*#batch c"]]()
+
+    def __init__(
+        self,
+        predictor: Float[FloatLike, "*#batch"],
+        cutpoints: Float[FloatLike, "*#batch k"],
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(
+            predictor=predictor, cutpoints=cutpoints, validate_args=validate_args
+        )
+
+
+class Delta(TypedDistribution[nd.Delta]):
+    """Point mass at `v`, whose rightmost `event_dim` dimensions form one event.
+
+    `log_density` (of the batch shape) is added to `log_prob`.
+    """
+
+    v: Float[Array, "*batch_and_event"]
+    log_density: Float[Array, "*#batch"]
+    # NumPyro's `event_dim` is `Distribution.event_dim`, a read-only property
+    # (the length of `event_shape`). The default, NumPyro's, is a class
+    # attribute of this class, which hides that property so that the stored
+    # option can be set on the instance; both always hold the same value.
+    event_dim: int = eqx.field(  # pyright: ignore[reportIncompatibleMethodOverride]
+        static=True, default=0
+    )
+
+    def __init__(
+        self,
+        v: Float[FloatLike, "*batch_and_event"] = 0.0,
+        log_density: Float[FloatLike, "*#batch"] = 0.0,
+        event_dim: int = 0,
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(
+            v=v,
+            log_density=log_density,
+            event_dim=event_dim,
+            validate_args=validate_args,
+        )
+
+
+class Unit(TypedDistribution[nd.Unit]):
+    """The unit type's trivial distribution, with log-density `log_factor`.
+
+    Its only value is empty (event shape `(0,)`); `numpyro.factor` uses it.
+    As in NumPyro, `validate_args` defaults to `False`.
+    """
+
+    log_factor: Float[Array, "*#batch"]
+
+    def __init__(
+        self,
+        log_factor: Float[FloatLike, "*#batch"],
+        *,
+        validate_args: bool = False,
+    ) -> None:
+        self._construct(log_factor=log_factor, validate_args=validate_args)
+
+
+class ZeroInflatedPoisson(TypedDistribution[nd.ZeroInflatedPoisson]):
+    """Poisson distribution with mean `rate`, with extra zeros of probability `gate`.
+
+    NumPyro builds the Poisson component, `base_dist`, from `rate`; it is read
+    from the NumPyro distribution.
+    """
+
+    gate: Float[Array, "*#batch"]
+    rate: Float[Array, "*#batch"]
+    base_dist = Derived[nd.Distribution]()
+
+    def __init__(
+        self,
+        gate: Float[FloatLike, "*#batch"],
+        rate: Float[FloatLike, "*#batch"] = 1.0,
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(gate=gate, rate=rate, validate_args=validate_args)
+
+
+class RelaxedBernoulliLogits(TypedDistribution[nd.RelaxedBernoulliLogits]):
+    """Continuous relaxation on (0, 1) of a Bernoulli with log-odds `logits`.
+
+    `temperature` > 0 controls the relaxation. NumPyro builds it as a
+    transformed logistic distribution; `base_dist` and `transforms` are read
+    from the NumPyro distribution.
+    """
+
+    temperature: Float[Array, "*#batch"]
+    logits: Float[Array, "*#batch"]
+    base_dist = Derived[nd.Distribution]()
+    transforms = Derived[list[Any]]()
+
+    def __init__(
+        self,
+        temperature: Float[FloatLike, "*#batch"],
+        logits: Float[FloatLike, "*#batch"],
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(
+            temperature=temperature, logits=logits, validate_args=validate_args
+        )
