@@ -57,9 +57,11 @@ def _family_modules() -> Iterator[ModuleType]:
 
 
 PARAMS: dict[str, ParamsFn] = {}
+OPTIONS: dict[str, dict[str, Any]] = {}  # options added to generated arguments
 SKIPS: dict[tuple[str, str], str] = {}
 for _module in _family_modules():
     PARAMS.update(getattr(_module, "PARAMS", {}))
+    OPTIONS.update(getattr(_module, "OPTIONS", {}))
     SKIPS.update(getattr(_module, "SKIPS", {}))
 
 
@@ -127,10 +129,11 @@ class Generated:
 def _automatic(cls: type[td.TypedDistribution[Any]], chosen: str) -> ParamsFn:
     specs = cls._parameters  # pyright: ignore[reportPrivateUsage]
     arg_constraints = cls.numpyro_class.arg_constraints
+    options = OPTIONS.get(cls.__name__, {})
 
     def make(key: jax.Array, batch_shape: tuple[int, ...]) -> dict[str, Any]:
         keys = jax.random.split(key, len(specs))
-        out: dict[str, Any] = {}
+        out: dict[str, Any] = dict(options)
         for spec, k in zip(specs, keys, strict=True):
             if spec.optional and spec.name != chosen:
                 continue
