@@ -267,9 +267,17 @@ class TypedDistribution(
         # instance, which a frozen module cannot hold: read them from the
         # wrapped NumPyro instance instead (declare them with `Derived` too,
         # for static type checkers).
+        fields = {
+            name
+            for klass in cls.__mro__
+            if isinstance(klass, _TypedDistributionMeta)
+            for name in vars(klass).get("__annotations__", {})
+        }
         for name in dir(numpyro_class):
-            if isinstance(getattr(numpyro_class, name, None), lazy_property) and (
-                not isinstance(getattr(cls, name, None), Derived)
+            if (
+                isinstance(getattr(numpyro_class, name, None), lazy_property)
+                and name not in fields  # stored (e.g. Wishart's scale_tril)
+                and not isinstance(getattr(cls, name, None), Derived)
             ):
                 derived: Derived[Any] = Derived()
                 derived.__set_name__(cls, name)
