@@ -82,7 +82,7 @@ def test_parameter_specs_read_the_signature() -> None:
         "precision_matrix",
         "scale_tril",
     ]
-    assert by_name["loc"].dims == ("*#batch n", "")
+    assert by_name["loc"].dims == ("*#batch #n", "")
     assert not by_name["loc"].optional
     assert by_name["scale_tril"].optional
     assert by_name["scale_tril"].dims == ("*#batch n n",)

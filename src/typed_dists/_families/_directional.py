@@ -2,4 +2,82 @@
 
 from __future__ import annotations
 
-__all__: list[str] = []
+from typing import ClassVar
+
+import numpyro.distributions as nd
+from jaxtyping import Array, Float
+
+from .._core import TypedDistribution
+from .._policy import FloatLike
+
+__all__ = ["ProjectedNormal", "SineBivariateVonMises", "VonMises"]
+
+
+class VonMises(TypedDistribution[nd.VonMises]):
+    """Von Mises distribution on the circle: mean `loc`, concentration > 0."""
+
+    loc: Float[Array, "*#batch"]
+    concentration: Float[Array, "*#batch"]
+
+    def __init__(
+        self,
+        loc: Float[FloatLike, "*#batch"],
+        concentration: Float[FloatLike, "*#batch"],
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(
+            loc=loc, concentration=concentration, validate_args=validate_args
+        )
+
+
+class ProjectedNormal(TypedDistribution[nd.ProjectedNormal]):
+    """Isotropic normal with mean `concentration` projected onto the unit sphere."""
+
+    concentration: Float[Array, "*#batch n"]
+
+    def __init__(
+        self,
+        concentration: Float[FloatLike, "*#batch n"],
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(concentration=concentration, validate_args=validate_args)
+
+
+class SineBivariateVonMises(TypedDistribution[nd.SineBivariateVonMises]):
+    """Two dependent angles on the torus: locations, concentrations and a correlation.
+
+    Pass exactly one of `correlation` or `weighted_correlation` (in [-1, 1],
+    giving `correlation = weighted_correlation * sqrt(phi_concentration *
+    psi_concentration)`). As in NumPyro the distribution stores `correlation`.
+    """
+
+    phi_loc: Float[Array, "*#batch"]
+    psi_loc: Float[Array, "*#batch"]
+    phi_concentration: Float[Array, "*#batch"]
+    psi_concentration: Float[Array, "*#batch"]
+    correlation: Float[Array, "*#batch"]
+
+    _one_of: ClassVar[tuple[str, ...]] = ("correlation", "weighted_correlation")
+
+    def __init__(
+        self,
+        phi_loc: Float[FloatLike, "*#batch"],
+        psi_loc: Float[FloatLike, "*#batch"],
+        phi_concentration: Float[FloatLike, "*#batch"],
+        psi_concentration: Float[FloatLike, "*#batch"],
+        correlation: Float[FloatLike, "*#batch"] | None = None,
+        weighted_correlation: Float[FloatLike, "*#batch"] | None = None,
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(
+            phi_loc=phi_loc,
+            psi_loc=psi_loc,
+            phi_concentration=phi_concentration,
+            psi_concentration=psi_concentration,
+            correlation=correlation,
+            weighted_correlation=weighted_correlation,
+            validate_args=validate_args,
+        )
