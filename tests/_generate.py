@@ -44,6 +44,9 @@ FAMILY_MODULES = (
     "_params_multivariate",
     "_params_directional",
     "_params_conjugate",
+    "_params_wrappers",
+    "_params_truncated",
+    "_params_mixture",
 )
 
 

@@ -11,6 +11,7 @@ run (see `conftest.py`).
 
 from __future__ import annotations
 
+import copy
 import functools
 import inspect
 from typing import Any
@@ -235,6 +236,8 @@ def test_jit_and_pytree_round_trip(g: Generated) -> None:
     _same(rebuilt.log_prob(value), eager)
     # Eager and compiled code may round differently (about 1 ulp).
     np.testing.assert_allclose(_log_prob(typed, value), eager, rtol=2e-6, atol=1e-6)
+    if g.skip_reason("vmap") is not None:
+        return
     # vmap over the batch: one distribution and one value per element.
     mapped = jax.vmap(lambda d, x: d.log_prob(x))(typed, value[0])
     expected = _log_prob(typed, value[0])
@@ -334,3 +337,58 @@ def test_integer_value_gradient_allow_int_and_float0_jvp(g: Generated) -> None:
         log_density, (param, value), (jnp.ones_like(param), tangent_value)
     )
     assert bool(jnp.isfinite(tangent))
+
+
+# ---------------------------------------------------------------------------
+# Distribution-valued arguments (base distributions, mixture components)
+
+
+def _distribution_arguments(kwargs: dict[str, Any]) -> list[tuple[str, int | None]]:
+    """(argument, index in a list or None) of every NumPyro distribution given."""
+    out: list[tuple[str, int | None]] = []
+    for name, value in kwargs.items():
+        if isinstance(value, nd.Distribution):
+            out.append((name, None))
+        elif isinstance(value, list | tuple):
+            out += [
+                (name, i) for i, v in enumerate(value) if isinstance(v, nd.Distribution)
+            ]
+    return out
+
+
+WITH_BASES = [g for g in GENERATED if _distribution_arguments(_build(g, ())[2])]
+
+
+def _with_int_parameter(dist: nd.Distribution) -> tuple[nd.Distribution, str]:
+    """A copy of `dist` with its first float parameter as an int32 array, as
+    NumPyro itself would store it, and that parameter's name."""
+    typed_class = td.from_numpyro(dist).__class__
+    name = next(s.name for s in typed_class._parameters if s.kind == "float")  # pyright: ignore[reportPrivateUsage]
+    bad = copy.copy(dist)
+    bad.__dict__[name] = jnp.ones(jnp.shape(getattr(dist, name)), dtype=jnp.int32)
+    return bad, name
+
+
+@pytest.mark.parametrize("g", WITH_BASES, ids=[g.id for g in WITH_BASES])
+def test_numpyro_bases_are_converted_and_checked(g: Generated) -> None:
+    """A NumPyro base distribution becomes its typed counterpart; one with an
+    integer parameter (NumPyro keeps it, and its gradient is float0) is
+    rejected, naming the argument and the base's parameter."""
+    typed, _, kwargs = _build(g, ())
+    for argument, index in _distribution_arguments(kwargs):
+        value = kwargs[argument]
+        base = value if index is None else value[index]
+        bad, parameter = _with_int_parameter(base)
+        if index is None:
+            replaced: Any = bad
+        else:
+            replaced = type(value)(
+                bad if i == index else v for i, v in enumerate(value)
+            )
+        with pytest.raises(td.ParameterTypeError, match=f"`{argument}`") as info:
+            g.cls(**{**kwargs, argument: replaced})
+        assert f"`{parameter}`" in str(info.value)
+    leaves = jax.tree_util.tree_leaves(typed)
+    assert leaves
+    for leaf in leaves:
+        assert not jnp.issubdtype(jnp.result_type(leaf), jnp.integer), leaf

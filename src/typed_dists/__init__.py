@@ -13,15 +13,27 @@ from ._families import (
     _continuous,
     _directional,
     _discrete,
+    _mixture,
     _multivariate,
+    _truncated,
+    _wrappers,
 )
 from ._families._conjugate import *  # noqa: F403
 from ._families._continuous import *  # noqa: F403
 from ._families._directional import *  # noqa: F403
 from ._families._discrete import *  # noqa: F403
+from ._families._mixture import *  # noqa: F403
 from ._families._multivariate import *  # noqa: F403
+from ._families._truncated import *  # noqa: F403
+from ._families._wrappers import *  # noqa: F403
 from ._interop import from_numpyro
-from ._policy import FloatLike, IntLike, ParameterTypeError, ParameterValueError
+from ._policy import (
+    BoolLike,
+    FloatLike,
+    IntLike,
+    ParameterTypeError,
+    ParameterValueError,
+)
 
 __version__ = _version("typed_dists")
 
@@ -30,6 +42,7 @@ __all__ = [
     "TypedDistribution",
     "Derived",
     "exactly_one",
+    "BoolLike",
     "FloatLike",
     "IntLike",
     "ParameterTypeError",
@@ -42,3 +55,6 @@ __all__ += _discrete.__all__
 __all__ += _multivariate.__all__
 __all__ += _directional.__all__
 __all__ += _conjugate.__all__
+__all__ += _wrappers.__all__
+__all__ += _truncated.__all__
+__all__ += _mixture.__all__

@@ -32,9 +32,20 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import inspect
 import typing
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast, overload
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    ClassVar,
+    Generic,
+    Self,
+    TypeGuard,
+    TypeVar,
+    cast,
+    overload,
+)
 
 import equinox as eqx
 import jax
@@ -52,14 +63,24 @@ from .._policy import (
     OptionSpec,
     ParameterSpec,
     ParameterTypeError,
+    ParameterValueError,
     check_arguments,
     check_values,
     parameter_specs,
     validation_enabled,
 )
-from ._registry import register
+from ._registry import lookup, register
 
-__all__ = ["Derived", "TypedDistribution", "exactly_one", "field_names"]
+__all__ = [
+    "Derived",
+    "TypedDistribution",
+    "exactly_one",
+    "field_names",
+    "is_typed",
+    "numpyro_field",
+    "numpyro_names",
+    "to_typed",
+]
 
 D = TypeVar("D", bound=Distribution)
 T = TypeVar("T")
@@ -185,13 +206,20 @@ def _construct(
         )
     if one_of:
         exactly_one(owner, **{name: arguments[name] for name in one_of})
+    for option in options:
+        value = arguments[option.name]
+        if isinstance(value, Distribution | list | tuple):
+            arguments[option.name] = _typed_argument(owner, option.name, value)  # pyright: ignore[reportUnknownArgumentType]
     checked = check_arguments(owner, parameters, options, arguments)
     dtype = _float_dtype(checked)
     dist = _build_numpyro(owner, cls, checked, dtype)
     validate = validation_enabled(validate_args)
     if validate:
         check_values(owner, cls.numpyro_class.arg_constraints, checked, dist)
-    stored = {name: getattr(dist, name) for name in field_names(cls)}
+    stored = {
+        name: _stored(dist, attribute, checked)
+        for name, attribute in _numpyro_attributes(cls).items()
+    }
     if dtype is not None and any(_other_float(v, dtype) for v in stored.values()):
         # NumPyro derived a field in another float dtype (e.g. `scale_tril`
         # from a precision matrix, in float64 under x64): store one dtype.
@@ -308,11 +336,25 @@ class TypedDistribution(
         dist = self.__dict__.get("_numpyro")
         if dist is None:
             cls = type(self)
-            values = {name: getattr(self, name) for name in field_names(cls)}
-            dist = _new_numpyro(cls, values)
+            dist = _new_numpyro(cls, _numpyro_arguments(self))
             dist._validate_args = self._validate_args
             object.__setattr__(self, "_numpyro", dist)
         return cast(D, dist)
+
+    def __getattr__(self, name: str) -> Any:
+        """NumPyro's other attributes, read from the wrapped distribution.
+
+        NumPyro's code reads attributes that its classes set in `__init__`
+        (a `LogNormal`'s `base_dist`, a `LeftTruncatedDistribution`'s
+        `_support`); a typed instance stores only its declared fields, so
+        every other attribute is NumPyro's own. Only called when normal
+        lookup fails.
+        """
+        if name.startswith("__") or name in numpyro_names(type(self)):
+            raise AttributeError(name)  # not set yet: we are being built
+        if "_numpyro" not in self.__dict__ and not _has_fields(self):
+            raise AttributeError(name)
+        return getattr(self.to_numpyro(), name)
 
     # -- shapes and support ----------------------------------------------------
 
@@ -390,6 +432,30 @@ class TypedDistribution(
         return jnp.asarray(self.to_numpyro().enumerate_support(expand))
 
 
+def _stored(dist: Distribution, name: str, checked: dict[str, Any]) -> Any:
+    """The value to store for NumPyro's constructor argument `name`.
+
+    What NumPyro stored under that name (after its own broadcasting or
+    conversion, e.g. MVN's `scale_tril` from a covariance), or, where NumPyro
+    keeps no attribute of that name (ExpandedDistribution's `batch_shape`,
+    BetaProportion's `mean`), the checked argument itself.
+    """
+    stored = dist.__dict__
+    if name in stored:
+        return stored[name]
+    if name in checked:
+        return checked[name]
+    return getattr(dist, name)
+
+
+def _numpyro_arguments(self: TypedDistribution[Any]) -> dict[str, Any]:
+    """The NumPyro constructor's keyword arguments, from the stored fields."""
+    return {
+        numpyro_name: getattr(self, name)
+        for name, numpyro_name in numpyro_names(type(self)).items()
+    }
+
+
 def _new_numpyro(cls: type[TypedDistribution[Any]], kwargs: dict[str, Any]) -> Any:
     """Build the wrapped NumPyro distribution without NumPyro's value checks.
 
@@ -402,7 +468,18 @@ def _new_numpyro(cls: type[TypedDistribution[Any]], kwargs: dict[str, Any]) -> A
     """
     new = cast(Callable[..., Distribution], cls.numpyro_class)
     with numpyro_validation(False):
-        return new(**kwargs, validate_args=False)
+        if _takes_validate_args(cls.numpyro_class):
+            return new(**kwargs, validate_args=False)
+        return new(**kwargs)  # e.g. ExpandedDistribution, MaskedDistribution
+
+
+@functools.cache
+def _takes_validate_args(numpyro_class: type) -> bool:
+    return "validate_args" in inspect.signature(numpyro_class).parameters
+
+
+def _has_fields(self: TypedDistribution[Any]) -> bool:
+    return all(name in self.__dict__ for name in numpyro_names(type(self)))
 
 
 def _float_dtype(checked: dict[str, Any]) -> np.dtype[Any] | None:
@@ -445,19 +522,125 @@ def _build_numpyro(
         ) from error
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_NUMPYRO_NAMES: dict[type, dict[str, str]] = {}
+_ATTRIBUTES: dict[type, dict[str, str]] = {}
+_NAME_KEY = "typed_dists.numpyro_name"
+_ATTRIBUTE_KEY = "typed_dists.numpyro_attribute"
+
+
+def numpyro_names(cls: type) -> dict[str, str]:
+    """Each stored field of a typed class and NumPyro's argument name for it.
+
+    In declaration order. The names are the same unless a field is declared
+    with `numpyro_field`.
+    """
+    try:
+        return _NUMPYRO_NAMES[cls]
+    except KeyError:
+        names = {
+            f.name: f.metadata.get(_NAME_KEY, f.name)
+            for f in dataclasses.fields(cls)
+            if f.name != "_validate_args"
+        }
+        _NUMPYRO_NAMES[cls] = names
+        return names
+
+
+def _numpyro_attributes(cls: type) -> dict[str, str]:
+    """Each stored field and the NumPyro attribute it is read from."""
+    try:
+        return _ATTRIBUTES[cls]
+    except KeyError:
+        names = {
+            f.name: f.metadata.get(_ATTRIBUTE_KEY, f.metadata.get(_NAME_KEY, f.name))
+            for f in dataclasses.fields(cls)
+            if f.name != "_validate_args"
+        }
+        _ATTRIBUTES[cls] = names
+        return names
 
 
 def field_names(cls: type) -> tuple[str, ...]:
     """The stored parameters and options of a typed class, in declaration order."""
-    try:
-        return _FIELD_NAMES[cls]
-    except KeyError:
-        names = tuple(
-            f.name for f in dataclasses.fields(cls) if f.name != "_validate_args"
+    return tuple(numpyro_names(cls))
+
+
+def numpyro_field(
+    name: str, *, attribute: str | None = None, static: bool = False
+) -> Any:
+    """Declare a field whose NumPyro constructor argument is called `name`.
+
+    For an argument whose NumPyro name is taken by a `Distribution` member
+    (`mean`, `batch_shape`, `event_shape`, `support`): the field holds the
+    argument, which is passed back to NumPyro's constructor as `name`. Where
+    NumPyro keeps the argument, after its own processing, as an attribute of
+    another name, `attribute` names it (TransformedDistribution's
+    `base_distribution` is stored as `base_dist`).
+
+    ```python
+    class ExpandedDistribution(TypedDistribution[dist.ExpandedDistribution]):
+        base_dist: Distribution
+        _given_batch_shape: tuple[int, ...] = numpyro_field(
+            "batch_shape", static=True
         )
-        _FIELD_NAMES[cls] = names
-        return names
+    ```
+    """
+    metadata = {_NAME_KEY: name}
+    if attribute is not None:
+        metadata[_ATTRIBUTE_KEY] = attribute
+    return eqx.field(static=static, metadata=metadata)
+
+
+def is_typed(dist: object) -> TypeGuard[TypedDistribution[Any]]:
+    """Whether `dist` is a typed distribution (of any class)."""
+    return isinstance(dist, TypedDistribution)
+
+
+def to_typed(dist: Distribution) -> Distribution:
+    """The typed counterpart of a NumPyro distribution, checked; else `dist`.
+
+    A typed distribution, and a NumPyro distribution of a class typed_dists
+    does not wrap (a user's own), are returned unchanged.
+
+    **Raises:** `ParameterTypeError` / `ParameterValueError` if the
+    distribution's parameters do not pass the typed constructor's checks.
+    """
+    if is_typed(dist):
+        return dist
+    typed_class: Any = lookup(type(dist))
+    if typed_class is None:
+        return dist
+    names = numpyro_names(typed_class)
+    values = {
+        names[field]: getattr(dist, attribute)
+        for field, attribute in _numpyro_attributes(typed_class).items()
+    }
+    if _takes_validate_args(typed_class):
+        values["validate_args"] = dist._validate_args  # pyright: ignore[reportPrivateUsage]
+    typed: Distribution = typed_class(**values)
+    return typed
+
+
+def _typed_argument(owner: str, name: str, value: object) -> object:
+    """Convert NumPyro distributions given as an argument (or in a list) to typed.
+
+    So that a NumPyro base distribution with integer parameters is rejected
+    as its typed counterpart would be, instead of reintroducing the float0
+    gradients typed_dists exists to prevent.
+    """
+    try:
+        if isinstance(value, Distribution):
+            return to_typed(value)
+        items = cast(list[object] | tuple[object, ...], value)
+        if not any(isinstance(v, Distribution) for v in items):
+            return value
+        converted = [to_typed(v) if isinstance(v, Distribution) else v for v in items]
+        return type(items)(converted)
+    except (ParameterTypeError, ParameterValueError) as error:
+        raise type(error)(
+            f"{owner}: argument `{name}` holds a NumPyro distribution that its "
+            f"typed counterpart rejects:\n{error}"
+        ) from error
 
 
 class Derived(Generic[T]):

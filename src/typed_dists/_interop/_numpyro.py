@@ -7,11 +7,11 @@ other `isinstance`-based code paths) apply to it unchanged.
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
 from numpyro.distributions import Distribution
 
-from .._core import TypedDistribution, field_names, lookup
+from .._core import TypedDistribution, is_typed, to_typed
 
 __all__ = ["from_numpyro"]
 
@@ -28,16 +28,11 @@ def from_numpyro(dist: Distribution) -> TypedDistribution[Any]:
     `ParameterTypeError` / `ParameterValueError` if its parameters do not pass
     the typed constructor's checks.
     """
-    if isinstance(dist, TypedDistribution):
-        return cast(TypedDistribution[Any], dist)  # type: ignore[redundant-cast]
-    typed_class: Any = lookup(type(dist))
-    if typed_class is None:
+    typed = to_typed(dist)
+    if not is_typed(typed):
         raise TypeError(
             f"from_numpyro: typed_dists has no typed counterpart of "
             f"{type(dist).__module__}.{type(dist).__qualname__}. Wrap it with "
             "`TypedDistribution` (see the docs, 'Wrapping your own distribution')."
         )
-    values = {name: getattr(dist, name) for name in field_names(typed_class)}
-    validate = dist._validate_args  # pyright: ignore[reportPrivateUsage]
-    typed: TypedDistribution[Any] = typed_class(**values, validate_args=validate)
     return typed

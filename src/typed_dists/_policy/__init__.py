@@ -6,7 +6,11 @@ from ._check import (
     check_arguments as check_arguments,
     parameter_specs as parameter_specs,
 )
-from ._dtypes import FloatLike as FloatLike, IntLike as IntLike
+from ._dtypes import (
+    BoolLike as BoolLike,
+    FloatLike as FloatLike,
+    IntLike as IntLike,
+)
 from ._errors import (
     ParameterTypeError as ParameterTypeError,
     ParameterValueError as ParameterValueError,

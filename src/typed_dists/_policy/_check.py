@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Union, cast
 
 import jax
+import jax.numpy as jnp
 import jaxtyping
 import numpy as np
 from beartype.door import is_bearable
@@ -48,11 +49,11 @@ class ParameterSpec:
 
     @property
     def expected(self) -> str:
-        what = (
-            "a floating-point array or Python number"
-            if self.kind == "float"
-            else "an integer array or Python int"
-        )
+        what = {
+            "float": "a floating-point array or Python number",
+            "int": "an integer array or Python int",
+            "bool": "a bool array or Python bool",
+        }[self.kind]
         shapes = " or ".join(repr(d) for d in self.dims)
         return f"{what} of shape {shapes}"
 
@@ -77,10 +78,11 @@ def parameter_specs(
     """Read the array parameters and options from an annotated `__init__`.
 
     A parameter is an array parameter when its annotation contains a jaxtyping
-    `Float[...]` or `Int[...]` hint; `None` in the annotation makes it optional.
-    Every other parameter except `self` and `validate_args` is an option.
+    `Float[...]`, `Int[...]` or `Bool[...]` hint; `None` in the annotation
+    makes it optional. Every other parameter except `self` and `validate_args`
+    is an option.
 
-    **Raises:** `TypeError` if an array annotation mixes `Float` and `Int`.
+    **Raises:** `TypeError` if an array annotation mixes dtype categories.
     """
     hints = typing.get_type_hints(init, include_extras=True)
     params: list[ParameterSpec] = []
@@ -101,14 +103,20 @@ def parameter_specs(
             kind: Kind = "float"
         elif dtypes == {"Int"}:
             kind = "int"
+        elif dtypes == {"Bool"}:
+            kind = "bool"
         else:
             raise TypeError(
                 f"{init.__qualname__}: parameter {name!r} must be annotated with "
-                f"Float[...] or Int[...], not {hint!r}."
+                f"Float[...], Int[...] or Bool[...], not {hint!r}."
             )
         dims = tuple(dict.fromkeys(m.dim_str for m in arrays))
         # Counts may be signed or unsigned: `Int[...]` is checked as `Integer`.
-        dtype: Any = jaxtyping.Float if kind == "float" else jaxtyping.Integer
+        dtype: Any = {
+            "float": jaxtyping.Float,
+            "int": jaxtyping.Integer,
+            "bool": jaxtyping.Bool,
+        }[kind]
         runtime: list[object] = []
         for d in dims:
             runtime += [dtype[jax.Array, d], dtype[np.ndarray, d]]
@@ -172,6 +180,24 @@ _INT_HINTS = {
     "other": "Pass a Python int or a NumPy/JAX integer array.",
 }
 
+_BOOL_HINTS = {
+    "float": (
+        "This parameter is an indicator (True/False per element); pass a bool "
+        "array, e.g. `{name}.astype(bool)` or `{name} > 0`."
+    ),
+    "int": (
+        "This parameter is an indicator (True/False per element); pass a bool "
+        "array, e.g. `{name}.astype(bool)`."
+    ),
+    "numpy-int": "Pass a Python bool or a bool array.",
+    "float0": _HINTS["float0"].replace("float parameter", "indicator"),
+    "sequence": _HINTS["sequence"].replace("dtype=float", "dtype=bool"),
+    "none": _HINTS["none"],
+    "other": "Pass a Python bool or a NumPy/JAX bool array.",
+}
+
+_KIND_HINTS = {"float": _HINTS, "int": _INT_HINTS, "bool": _BOOL_HINTS}
+
 
 def _problem(value: object) -> str:
     """Classify a rejected value for the fix-it hint."""
@@ -194,7 +220,7 @@ def _problem(value: object) -> str:
 
 
 def _type_error(owner: str, spec: ParameterSpec, value: object) -> ParameterTypeError:
-    table = _HINTS if spec.kind == "float" else _INT_HINTS
+    table = _KIND_HINTS[spec.kind]
     hint = table.get(_problem(value), table["other"])
     return ParameterTypeError(
         f"{owner}: parameter `{spec.name}` expected {spec.expected}, "
@@ -245,7 +271,9 @@ def _as_checkable(spec: ParameterSpec, value: object) -> tuple[bool, object, obj
     dtype is checked (jaxtyping does not check the dtype of `np.number`).
     """
     if isinstance(value, bool | np.bool_):
-        return False, None, None
+        if spec.kind != "bool":
+            return False, None, None
+        return True, np.asarray(value), bool(cast(Any, value))
     if isinstance(value, int):
         converted = float(value) if spec.kind == "float" else value
         return True, np.asarray(converted), converted
@@ -269,7 +297,9 @@ def check_arguments(
 
     Returns the arguments to pass to NumPyro: float parameters as JAX arrays
     of one common floating dtype, integer parameters as JAX integer arrays,
-    options unchanged. Optional parameters given as `None` are left out.
+    bool parameters as JAX bool arrays (Python bools as they are, since
+    NumPyro treats them apart), options unchanged. Optional parameters given
+    as `None` are left out.
 
     **Raises:** `ParameterTypeError` naming `owner` and the parameter for a
     rejected kind or dtype, or for shapes that do not fit together.
@@ -286,16 +316,19 @@ def check_arguments(
             if not ok:
                 raise _type_error(owner, spec, value)
             if not is_bearable(checkable, spec.hint):
-                wanted = "float" if spec.kind == "float" else "int"
                 dtype = getattr(checkable, "dtype", None)
-                if dtype is None or dtype_kind(dtype) != wanted:
+                if dtype is None or dtype_kind(dtype) != spec.kind:
                     raise _type_error(owner, spec, value)
                 raise _shape_error(owner, spec, value, checked)
             checked.append((spec, value))
             if spec.kind == "float":
                 floats.append((spec.name, promotable))
-            else:
+            elif spec.kind == "int":
                 out[spec.name] = to_int_array(promotable)
+            elif isinstance(promotable, bool):
+                out[spec.name] = promotable  # NumPyro treats Python bools apart
+            else:
+                out[spec.name] = jnp.asarray(promotable, dtype=bool)
     for option in options:
         value = arguments[option.name]
         if not is_bearable(value, option.annotation):

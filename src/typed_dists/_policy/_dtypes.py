@@ -22,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "BoolLike",
     "FloatLike",
     "IntLike",
     "Kind",
@@ -44,7 +45,10 @@ is checked as well: a `jax.Array` of integers is rejected at construction.
 IntLike: TypeAlias = int | np.integer[Any] | npt.NDArray[np.integer[Any]] | jax.Array
 """What an integer parameter (such as `total_count`) accepts."""
 
-Kind = Literal["float", "int"]
+BoolLike: TypeAlias = bool | np.bool_ | npt.NDArray[np.bool_] | jax.Array
+"""What an indicator parameter (such as a censoring flag or a mask) accepts."""
+
+Kind = Literal["float", "int", "bool"]
 
 
 def dtype_kind(dtype: np.dtype[Any]) -> str:
