@@ -258,7 +258,9 @@ def test_mask_method() -> None:
     value = _f32([0.3, -0.7, 2.0])
     typed = td.Normal(_f32([0.0, 1.0, 2.0]), _f32([1.0, 0.5, 3.0])).mask(mask)
     plain = nd.Normal(_f32([0.0, 1.0, 2.0]), _f32([1.0, 0.5, 3.0])).mask(mask)
-    assert isinstance(typed, nd.MaskedDistribution)
+    # The typed wrapper, an instance of NumPyro's too.
+    assert isinstance(typed, td.MaskedDistribution)
+    assert issubclass(td.MaskedDistribution, nd.MaskedDistribution)
     assert isinstance(typed.base_dist, td.Normal)
     np.testing.assert_array_equal(typed.log_prob(value), plain.log_prob(value))
     assert jnp.asarray(typed.log_prob(value))[1] == 0.0
@@ -473,7 +475,8 @@ VALUE = _f32([0.2, 0.4, 1.0])
 def test_expand() -> None:
     typed = td.Normal(LOC, SCALE).expand((4, 3))
     plain = nd.Normal(LOC, SCALE).expand((4, 3))
-    assert isinstance(typed, nd.ExpandedDistribution)
+    assert isinstance(typed, td.ExpandedDistribution)
+    assert issubclass(td.ExpandedDistribution, nd.ExpandedDistribution)
     assert typed.batch_shape == plain.batch_shape == (4, 3)
     key = jax.random.key(8)
     sample = typed.sample(key)
@@ -484,7 +487,8 @@ def test_expand() -> None:
 def test_to_event() -> None:
     typed = td.Normal(LOC, SCALE).to_event(1)
     plain = nd.Normal(LOC, SCALE).to_event(1)
-    assert isinstance(typed, nd.Independent)
+    assert isinstance(typed, td.Independent)
+    assert issubclass(td.Independent, nd.Independent)
     assert isinstance(typed.base_dist, td.Normal)
     assert typed.event_shape == plain.event_shape == (3,)
     assert typed.batch_shape == ()

@@ -7,7 +7,17 @@ floating dtype, and delegates its behaviour to NumPyro.
 
 from importlib.metadata import version as _version
 
-from ._core import Derived, TypedDistribution, exactly_one
+# NumPyro names re-exported unchanged, so that `import typed_dists as dist`
+# can replace `import numpyro.distributions as dist` in a model file.
+from numpyro.distributions import (
+    Distribution,
+    biject_to,
+    constraints,
+    kl_divergence,  # pyright: ignore[reportUnknownVariableType]  (multipledispatch)
+    transforms,
+)
+
+from ._core import Derived, TypedDistribution, exactly_one, numpyro_field
 from ._families import (
     _conjugate,
     _continuous,
@@ -42,12 +52,19 @@ __all__ = [
     "TypedDistribution",
     "Derived",
     "exactly_one",
+    "numpyro_field",
     "BoolLike",
     "FloatLike",
     "IntLike",
     "ParameterTypeError",
     "ParameterValueError",
     "from_numpyro",
+    # NumPyro's, unchanged
+    "Distribution",
+    "biject_to",
+    "constraints",
+    "kl_divergence",
+    "transforms",
 ]
 # Distribution families (and their shared bases), as each family module lists.
 __all__ += _continuous.__all__

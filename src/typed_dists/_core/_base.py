@@ -34,7 +34,7 @@ import dataclasses
 import functools
 import inspect
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -52,7 +52,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 from jaxtyping import Array
-from numpyro.distributions import Distribution, constraints
+from numpyro.distributions import Distribution, MaskedDistribution, constraints
 from numpyro.distributions.distribution import (
     DistributionMeta,
     validation_enabled as numpyro_validation,
@@ -355,6 +355,27 @@ class TypedDistribution(
         if "_numpyro" not in self.__dict__ and not _has_fields(self):
             raise AttributeError(name)
         return getattr(self.to_numpyro(), name)
+
+    # -- NumPyro's wrappers, typed ---------------------------------------------
+
+    def expand(self, batch_shape: Sequence[int]) -> Distribution:
+        """This distribution broadcast to `batch_shape`, as in NumPyro.
+
+        The result is a typed `ExpandedDistribution` (or `self` when nothing
+        changes), so it stays an Equinox module with this one as a child.
+        """
+        return to_typed(super().expand(batch_shape))
+
+    def to_event(self, reinterpreted_batch_ndims: int | None = None) -> Distribution:
+        """Batch dimensions on the right as event dimensions (a typed `Independent`)."""
+        return to_typed(super().to_event(reinterpreted_batch_ndims))
+
+    def mask(self, mask: Array) -> MaskedDistribution:
+        """`log_prob` zero where `mask` is False (a typed `MaskedDistribution`).
+
+        `mask` is a bool array or a Python bool, as in NumPyro.
+        """
+        return cast(MaskedDistribution, to_typed(super().mask(mask)))
 
     # -- shapes and support ----------------------------------------------------
 
