@@ -127,7 +127,18 @@ def _dagum(key: jax.Array, batch_shape: tuple[int, ...]) -> dict[str, Any]:
     }
 
 
+def _beta_proportion(key: jax.Array, batch_shape: tuple[int, ...]) -> dict[str, Any]:
+    # As for Beta: shape parameters `mean * concentration` near 0 draw samples
+    # of exactly 0 or 1 in float32, where log_prob is infinite.
+    k1, k2 = jax.random.split(key)
+    return {
+        "mean": _between(k1, batch_shape, 0.2, 0.8),
+        "concentration": _between(k2, batch_shape, 2.0, 10.0),
+    }
+
+
 PARAMS = {
+    "BetaProportion": _beta_proportion,
     "Uniform": _uniform,
     "LogUniform": _log_uniform,
     "DoublyTruncatedPowerLaw": _doubly_truncated_power_law,

@@ -10,7 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 import numpy as np
+import numpyro.distributions as nd
 
 
 def _sine_bivariate_von_mises(
@@ -35,5 +37,25 @@ def _sine_bivariate_von_mises(
     }
 
 
-PARAMS = {"SineBivariateVonMises": _sine_bivariate_von_mises}
+def _sine_skewed(key: jax.Array, batch_shape: tuple[int, ...]) -> dict[str, Any]:
+    # `base_dist` is a distribution on the 2-torus (a NumPyro
+    # SineBivariateVonMises built from float32 JAX arrays) and `skewness`
+    # must lie in the l1 ball: each of its two entries is below 0.45 in
+    # absolute value, so their absolute sum is below 0.9.
+    k1, k2, k3, k4, k5, k6 = jax.random.split(key, 6)
+    base = nd.SineBivariateVonMises(
+        phi_loc=jnp.tanh(jax.random.normal(k1, batch_shape)) * jnp.pi,
+        psi_loc=jnp.tanh(jax.random.normal(k2, batch_shape)) * jnp.pi,
+        phi_concentration=jnp.exp(jax.random.normal(k3, batch_shape)),
+        psi_concentration=jnp.exp(jax.random.normal(k4, batch_shape)),
+        weighted_correlation=jnp.tanh(jax.random.normal(k5, batch_shape)) * 0.9,
+    )
+    skewness = 0.45 * np.tanh(np.asarray(jax.random.normal(k6, (*batch_shape, 2))))
+    return {"base_dist": base, "skewness": np.asarray(skewness, dtype=np.float64)}
+
+
+PARAMS = {
+    "SineBivariateVonMises": _sine_bivariate_von_mises,
+    "SineSkewed": _sine_skewed,
+}
 SKIPS: dict[tuple[str, str], str] = {}

@@ -5,33 +5,45 @@ beta-binomial, beta-negative-binomial, Dirichlet-multinomial and
 gamma-Poisson (negative binomial). NumPyro's `NegativeBinomial` is a factory
 that takes exactly one of `probs=` / `logits=`; the typed one does the same.
 
-NumPyro's `NegativeBinomial2(mean, concentration)` has no typed counterpart:
-NumPyro does not store `mean` (it keeps `concentration` and
-`rate = concentration / mean`, and `mean` is the distribution's mean
-property), so the distribution cannot be rebuilt from stored parameters that
-its constructor accepts.
+NumPyro's `NegativeBinomial2(mean, concentration)` does not store `mean` (it
+keeps `concentration` and `rate = concentration / mean`, and `mean` is the
+distribution's mean property), so the typed class stores the `mean` argument
+itself, as `_given_mean`. Its zero-inflated and hurdle versions are NumPyro
+factories returning the generic zero-inflated and hurdle classes.
 """
 
 from __future__ import annotations
 
-from typing import overload
+from typing import TypeVar, overload
 
 import equinox as eqx
 import numpyro.distributions as nd
 from jaxtyping import Array, Float, Int
+from numpyro.distributions.conjugate import (
+    _HurdleNegativeBinomial2 as _NumPyroHurdleNB2,  # pyright: ignore[reportPrivateUsage]
+)
 
-from .._core import Derived, TypedDistribution
+from .._core import Derived, TypedDistribution, numpyro_field
 from .._policy import FloatLike, IntLike
 from ._discrete import _probs_or_logits  # pyright: ignore[reportPrivateUsage]
+from ._mixture import (
+    HurdleProbs,
+    ZeroInflatedLogits,
+    ZeroInflatedProbs,
+    _gate_or_logits,  # pyright: ignore[reportPrivateUsage]
+)
 
 __all__ = [
     "BetaBinomial",
     "BetaNegativeBinomial",
     "DirichletMultinomial",
     "GammaPoisson",
+    "HurdleNegativeBinomial2",
     "NegativeBinomial",
+    "NegativeBinomial2",
     "NegativeBinomialLogits",
     "NegativeBinomialProbs",
+    "ZeroInflatedNegativeBinomial2",
 ]
 
 
@@ -223,5 +235,107 @@ def NegativeBinomial(
         probs,
         logits,
         total_count=total_count,
+        validate_args=validate_args,
+    )
+
+
+D = TypeVar("D", bound=nd.NegativeBinomial2)
+
+
+class _MeanConcentration(TypedDistribution[D]):
+    """A negative binomial parametrised by its `mean` and `concentration`."""
+
+    # `mean` is the distribution's own property, and NumPyro keeps only
+    # `concentration` and `rate`: the argument is kept here.
+    _given_mean: Float[Array, "*#batch"] = numpyro_field("mean")
+    concentration: Float[Array, "*#batch"]
+    rate = Derived[Float[Array, "*#batch"]]()
+
+    def __init__(
+        self,
+        mean: Float[FloatLike, "*#batch"],
+        concentration: Float[FloatLike, "*#batch"],
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(
+            mean=mean, concentration=concentration, validate_args=validate_args
+        )
+
+
+class NegativeBinomial2(_MeanConcentration[nd.NegativeBinomial2]):
+    """Negative binomial with mean `mean` and dispersion `concentration`.
+
+    It is `GammaPoisson(concentration, concentration / mean)`: NumPyro keeps
+    `concentration` and `rate`, and the typed class also stores the `mean`
+    argument (as `_given_mean`; `.mean` is NumPyro's moment, computed from
+    `concentration` and `rate`). `from_numpyro` recovers `mean` from that
+    moment, which may differ from the original argument in the last bit.
+    """
+
+
+class _HurdleNegativeBinomial2(_MeanConcentration[_NumPyroHurdleNB2]):
+    """The base of `HurdleNegativeBinomial2`: as `NegativeBinomial2`, but
+    `mean` must be positive (a zero-truncated count needs some mass above 0)."""
+
+
+@overload
+def ZeroInflatedNegativeBinomial2(
+    mean: FloatLike,
+    concentration: FloatLike,
+    *,
+    gate: FloatLike,
+    gate_logits: None = None,
+    validate_args: bool | None = None,
+) -> ZeroInflatedProbs: ...
+@overload
+def ZeroInflatedNegativeBinomial2(
+    mean: FloatLike,
+    concentration: FloatLike,
+    *,
+    gate: None = None,
+    gate_logits: FloatLike,
+    validate_args: bool | None = None,
+) -> ZeroInflatedLogits: ...
+def ZeroInflatedNegativeBinomial2(
+    mean: FloatLike,
+    concentration: FloatLike,
+    *,
+    gate: FloatLike | None = None,
+    gate_logits: FloatLike | None = None,
+    validate_args: bool | None = None,
+) -> ZeroInflatedProbs | ZeroInflatedLogits:
+    """`NegativeBinomial2(mean, concentration)` with extra zeros: pass exactly
+    one of `gate=` (their probability) or `gate_logits=` (their log-odds).
+
+    **Raises:** `ParameterTypeError` if neither or both are given.
+    """
+    return _gate_or_logits(
+        "ZeroInflatedNegativeBinomial2",
+        ZeroInflatedProbs,
+        ZeroInflatedLogits,
+        NegativeBinomial2(mean, concentration, validate_args=validate_args),
+        gate,
+        gate_logits,
+        validate_args,
+    )
+
+
+def HurdleNegativeBinomial2(
+    gate: FloatLike,
+    mean: FloatLike,
+    concentration: FloatLike,
+    *,
+    validate_args: bool | None = None,
+) -> HurdleProbs:
+    """Zero with probability `gate`, otherwise a zero-truncated
+    `NegativeBinomial2(mean, concentration)` count.
+
+    A `HurdleProbs` whose base is a negative binomial that, as in NumPyro,
+    requires `mean > 0`.
+    """
+    return HurdleProbs(
+        _HurdleNegativeBinomial2(mean, concentration, validate_args=validate_args),
+        gate,
         validate_args=validate_args,
     )

@@ -7,13 +7,14 @@ from typing import TypeVar
 import numpyro.distributions as nd
 from jaxtyping import Array, Float
 
-from .._core import Derived, TypedDistribution
+from .._core import Derived, TypedDistribution, numpyro_field
 from .._policy import FloatLike
 
 __all__ = [
     "AsymmetricLaplace",
     "AsymmetricLaplaceQuantile",
     "Beta",
+    "BetaProportion",
     "Cauchy",
     "Chi2",
     "Dagum",
@@ -465,3 +466,28 @@ class DoublyTruncatedPowerLaw(TypedDistribution[nd.DoublyTruncatedPowerLaw]):
         validate_args: bool | None = None,
     ) -> None:
         self._construct(alpha=alpha, low=low, high=high, validate_args=validate_args)
+
+
+class BetaProportion(TypedDistribution[nd.BetaProportion]):
+    """Beta distribution given by its `mean` in (0, 1) and a precision `concentration`.
+
+    The shape parameters are `mean * concentration` and `(1 - mean) *
+    concentration`. `mean` is also the distribution's own property, so the
+    argument is kept as `_given_mean` (NumPyro does not store it); reading
+    `.mean` gives NumPyro's mean, computed from the shape parameters, which
+    equals the given mean up to rounding.
+    """
+
+    _given_mean: Float[Array, "*#batch"] = numpyro_field("mean")
+    concentration: Float[Array, "*#batch"]
+
+    def __init__(
+        self,
+        mean: Float[FloatLike, "*#batch"],
+        concentration: Float[FloatLike, "*#batch"],
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(
+            mean=mean, concentration=concentration, validate_args=validate_args
+        )

@@ -10,7 +10,7 @@ from jaxtyping import Array, Float
 from .._core import TypedDistribution
 from .._policy import FloatLike
 
-__all__ = ["ProjectedNormal", "SineBivariateVonMises", "VonMises"]
+__all__ = ["ProjectedNormal", "SineBivariateVonMises", "SineSkewed", "VonMises"]
 
 
 class VonMises(TypedDistribution[nd.VonMises]):
@@ -80,4 +80,30 @@ class SineBivariateVonMises(TypedDistribution[nd.SineBivariateVonMises]):
             correlation=correlation,
             weighted_correlation=weighted_correlation,
             validate_args=validate_args,
+        )
+
+
+class SineSkewed(TypedDistribution[nd.SineSkewed]):
+    """A symmetric distribution on the `d`-torus skewed by the weights `skewness`.
+
+    `base_dist` has event shape `(d,)` on the torus (e.g. a
+    `SineBivariateVonMises`, `d = 2`); `skewness` has shape `(*batch, d)` and
+    its absolute values must sum to at most 1 (NumPyro's `l1_ball`), so that
+    the density stays normalised. A NumPyro `base_dist` is converted to its
+    typed counterpart and checked. As in NumPyro, the stored `base_dist` is
+    expanded to the batch shape of `skewness` when that is larger.
+    """
+
+    base_dist: nd.Distribution
+    skewness: Float[Array, "*#batch d"]
+
+    def __init__(
+        self,
+        base_dist: nd.Distribution,
+        skewness: Float[FloatLike, "*#batch d"],
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(
+            base_dist=base_dist, skewness=skewness, validate_args=validate_args
         )

@@ -8,14 +8,24 @@ are factories that take exactly one of `probs=` / `logits=` and return a
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar, overload
+from typing import Any, TypeVar, cast, overload
 
 import equinox as eqx
+import jax.numpy as jnp
 import numpyro.distributions as nd
 from jaxtyping import Array, Float, Int
+from numpyro.distributions import constraints
+from numpyro.distributions.util import clamp_probs
 
 from .._core import Derived, TypedDistribution, exactly_one
-from .._policy import FloatLike, IntLike
+from .._policy import (
+    FloatLike,
+    IntLike,
+    check_arguments,
+    check_values,
+    parameter_specs,
+    validation_enabled,
+)
 
 __all__ = [
     "Bernoulli",
@@ -37,6 +47,7 @@ __all__ = [
     "MultinomialProbs",
     "OrderedLogistic",
     "Poisson",
+    "RelaxedBernoulli",
     "RelaxedBernoulliLogits",
     "ZeroInflatedPoisson",
     "Unit",
@@ -584,3 +595,77 @@ class RelaxedBernoulliLogits(TypedDistribution[nd.RelaxedBernoulliLogits]):
         self._construct(
             temperature=temperature, logits=logits, validate_args=validate_args
         )
+
+
+def _relaxed_bernoulli_probs(
+    self: object,
+    temperature: Float[FloatLike, "*#batch"],
+    probs: Float[FloatLike, "*#batch"],
+) -> None:
+    """The `probs` form of `RelaxedBernoulli`, declared for its checks.
+
+    NumPyro has no `RelaxedBernoulliProbs` class: its factory turns `probs`
+    into `logits` and returns a `RelaxedBernoulliLogits`. The factory checks
+    and promotes `temperature` and `probs` from these annotations first, so
+    that an integer `probs` is rejected under its own name. (`self` is there
+    because `parameter_specs` reads an `__init__`'s parameters after it.)
+    """
+
+
+_RELAXED_PROBS_SPECS, _ = parameter_specs(_relaxed_bernoulli_probs)
+_RELAXED_PROBS_CONSTRAINTS: dict[str, constraints.Constraint[Any]] = {
+    "temperature": constraints.positive,
+    "probs": constraints.unit_interval,
+}
+
+
+@overload
+def RelaxedBernoulli(
+    temperature: FloatLike,
+    probs: FloatLike,
+    logits: None = None,
+    *,
+    validate_args: bool | None = None,
+) -> RelaxedBernoulliLogits: ...
+@overload
+def RelaxedBernoulli(
+    temperature: FloatLike,
+    probs: None = None,
+    *,
+    logits: FloatLike,
+    validate_args: bool | None = None,
+) -> RelaxedBernoulliLogits: ...
+def RelaxedBernoulli(
+    temperature: FloatLike,
+    probs: FloatLike | None = None,
+    logits: FloatLike | None = None,
+    *,
+    validate_args: bool | None = None,
+) -> RelaxedBernoulliLogits:
+    """Relaxed Bernoulli: `temperature` and exactly one of `probs=` or `logits=`.
+
+    As in NumPyro, both forms return a `RelaxedBernoulliLogits` (NumPyro has
+    no probs class): `probs` is checked (a float array in [0, 1] while
+    validation is enabled), promoted with `temperature`, clamped away from 0
+    and 1 and converted to log-odds as NumPyro does.
+
+    **Raises:** `ParameterTypeError` if neither or both of `probs`/`logits`
+    are given, or for a rejected kind, dtype or shape; `ParameterValueError`
+    for a concrete `probs` outside [0, 1] while validation is enabled.
+    """
+    owner = "RelaxedBernoulli"
+    if exactly_one(owner, probs=probs, logits=logits) == "logits":
+        return RelaxedBernoulliLogits(
+            temperature, cast(FloatLike, logits), validate_args=validate_args
+        )
+    checked = check_arguments(
+        owner, _RELAXED_PROBS_SPECS, (), {"temperature": temperature, "probs": probs}
+    )
+    if validation_enabled(validate_args):
+        check_values(owner, _RELAXED_PROBS_CONSTRAINTS, checked, None)
+    clamped = clamp_probs(cast(Array, checked["probs"]))
+    return RelaxedBernoulliLogits(
+        cast(FloatLike, checked["temperature"]),
+        jnp.log(clamped) - jnp.log1p(-clamped),
+        validate_args=validate_args,
+    )

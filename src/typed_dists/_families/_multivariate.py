@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from collections.abc import Callable
+from typing import Any, ClassVar, Literal, cast
 
 import equinox as eqx
+import jax
+import numpy as np
 import numpyro.distributions as nd
 from jaxtyping import Array, Float
 
-from .._core import Derived, TypedDistribution
-from .._policy import FloatLike
+from .._core import Derived, TypedDistribution, numpyro_field
+from .._policy import FloatLike, ParameterTypeError, ParameterValueError, is_tracer
 
 __all__ = [
+    "CAR",
     "CirculantNormal",
     "Dirichlet",
+    "EulerMaruyama",
+    "GaussianCopula",
+    "GaussianCopulaBeta",
     "GaussianRandomWalk",
+    "GaussianStateSpace",
     "InverseWishart",
     "InverseWishartCholesky",
     "LKJ",
@@ -25,6 +33,7 @@ __all__ = [
     "MultivariateStudentT",
     "Wishart",
     "WishartCholesky",
+    "ZeroSumNormal",
 ]
 
 
@@ -412,3 +421,255 @@ class GaussianRandomWalk(TypedDistribution[nd.GaussianRandomWalk]):
         validate_args: bool | None = None,
     ) -> None:
         self._construct(scale=scale, num_steps=num_steps, validate_args=validate_args)
+
+
+def _check_adjacency(adj_matrix: jax.Array) -> None:
+    """NumPyro's checks of a dense CAR adjacency matrix, for concrete values.
+
+    NumPyro makes them only for a NumPy `adj_matrix` (as assertions); the typed
+    class stores a JAX array, so it makes them itself, as value errors.
+    """
+    if is_tracer(adj_matrix):
+        return
+    adj = np.asarray(adj_matrix)
+    if not np.array_equal(adj, np.swapaxes(adj, -2, -1)):
+        raise ParameterValueError(
+            "CAR: parameter `adj_matrix` must be symmetric (an undirected "
+            "adjacency: `adj_matrix[..., i, j] == adj_matrix[..., j, i]`)."
+        )
+    if not (adj.sum(axis=-1) > 0).all():
+        raise ParameterValueError(
+            "CAR: parameter `adj_matrix` must give every site at least one "
+            "neighbour (every row sums to more than 0)."
+        )
+
+
+class CAR(TypedDistribution[nd.CAR]):
+    """Conditional autoregressive distribution over `n` areal sites.
+
+    A multivariate normal with mean `loc` (`(*batch, n)` or a scalar) whose
+    precision is `conditional_precision * (D - correlation * adj_matrix)`,
+    `D` the diagonal of neighbour counts; `correlation` is in (-1, 1) and
+    `conditional_precision` > 0. `adj_matrix` (`(*batch, n, n)`) is the
+    symmetric 0/1 adjacency of the sites, every site with a neighbour. It is a
+    float parameter, since NumPyro computes with it in floating point (degree
+    square roots, a matrix product, eigenvalues): give an integer adjacency
+    as `adj_matrix.astype(float)`. Only the dense form is supported:
+    `is_sparse=True` raises `ParameterTypeError` (NumPyro's sparse form keeps
+    a SciPy matrix and precomputes on the host, which cannot be rebuilt from
+    traced fields); use `numpyro.distributions.CAR` for it.
+    """
+
+    loc: Float[Array, "*#batch #n"]
+    correlation: Float[Array, "*#batch"]
+    conditional_precision: Float[Array, "*#batch"]
+    adj_matrix: Float[Array, "*#batch n n"]
+    is_sparse: bool = eqx.field(static=True)
+    precision_matrix = Derived[Float[Array, "*#batch n n"]]()
+
+    def __init__(
+        self,
+        loc: Float[FloatLike, "*#batch #n"] | Float[FloatLike, ""],
+        correlation: Float[FloatLike, "*#batch"],
+        conditional_precision: Float[FloatLike, "*#batch"],
+        adj_matrix: Float[FloatLike, "*#batch n n"],
+        *,
+        is_sparse: bool = False,
+        validate_args: bool | None = None,
+    ) -> None:
+        if is_sparse is not False:
+            raise ParameterTypeError(
+                f"CAR: option `is_sparse` must be False, got {is_sparse!r}.\n"
+                "The sparse form keeps a host SciPy matrix and precomputes on "
+                "the host, which a typed distribution cannot rebuild from its "
+                "traced fields; pass a dense `adj_matrix`, or use "
+                "`numpyro.distributions.CAR(..., is_sparse=True)` for the "
+                "sparse form."
+            )
+        self._construct(
+            loc=loc,
+            correlation=correlation,
+            conditional_precision=conditional_precision,
+            adj_matrix=adj_matrix,
+            is_sparse=is_sparse,
+            validate_args=validate_args,
+        )
+        if self._validate_args:
+            _check_adjacency(self.adj_matrix)
+
+
+class ZeroSumNormal(TypedDistribution[nd.ZeroSumNormal]):
+    """Normal distribution constrained to sum to zero along its event axes.
+
+    `event_shape` gives the event, every axis of which sums to zero; `scale`
+    (> 0) is the standard deviation of the normal before the constraint is
+    imposed. `scale` is a scalar: NumPyro broadcasts it against the event's
+    `n - 1` rotated coordinates, not against a batch, so its distributions
+    have no batch shape (use `.expand` for one). `event_shape` is also the
+    distribution's own property, so the argument is kept as
+    `_given_event_shape`; both always hold the same value.
+    """
+
+    scale: Float[Array, ""]
+    _given_event_shape: tuple[int, ...] = numpyro_field("event_shape", static=True)
+
+    def __init__(
+        self,
+        scale: Float[FloatLike, ""],
+        event_shape: tuple[int, ...],
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        if isinstance(cast(Any, event_shape), list):  # as NumPyro code often does
+            event_shape = tuple(event_shape)
+        self._construct(
+            scale=scale, event_shape=event_shape, validate_args=validate_args
+        )
+
+
+class GaussianStateSpace(TypedDistribution[nd.GaussianStateSpace]):
+    """Linear Gaussian state space model over `num_steps` steps of an `n`-vector.
+
+    `z_t = transition_matrix @ z_{t-1} + noise_t`, with `z_0 = initial_value`
+    (`(*batch, n)`, or `None` for zero) and normal noise given by exactly one
+    of `covariance_matrix`, `precision_matrix` or `scale_tril` (each
+    `(*batch, n, n)`). As in NumPyro, `transition_matrix` is one `n x n`
+    matrix (it cannot be batched), the noise is stored as `scale_tril`, and
+    `initial_value` is kept as `_initial_value` (NumPyro's `initial_value`
+    property reads zeros for `None`).
+    """
+
+    num_steps: int = eqx.field(static=True)
+    transition_matrix: Float[Array, "n n"]
+    scale_tril: Float[Array, "*#batch n n"]
+    _given_initial_value: Float[Array, "*#batch n"] | None = numpyro_field(
+        "initial_value", attribute="_initial_value"
+    )
+
+    _one_of: ClassVar[tuple[str, ...]] = (
+        "covariance_matrix",
+        "precision_matrix",
+        "scale_tril",
+    )
+
+    def __init__(
+        self,
+        num_steps: int,
+        transition_matrix: Float[FloatLike, "n n"],
+        covariance_matrix: Float[FloatLike, "*#batch n n"] | None = None,
+        precision_matrix: Float[FloatLike, "*#batch n n"] | None = None,
+        scale_tril: Float[FloatLike, "*#batch n n"] | None = None,
+        initial_value: Float[FloatLike, "*#batch n"] | None = None,
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(
+            num_steps=num_steps,
+            transition_matrix=transition_matrix,
+            covariance_matrix=covariance_matrix,
+            precision_matrix=precision_matrix,
+            scale_tril=scale_tril,
+            initial_value=initial_value,
+            validate_args=validate_args,
+        )
+
+
+class EulerMaruyama(TypedDistribution[nd.EulerMaruyama]):
+    """Euler-Maruyama discretisation of a stochastic differential equation.
+
+    `t` (`(*batch, T)`, increasing) are the time points; `sde_fn(y, t)`
+    returns the drift and the diffusion at state `y` and time `t`; the state
+    at `t[0]` is drawn from `init_dist` (typed or NumPyro, converted and
+    checked), and the event is `(T, *init_dist.event_shape)`. `sde_fn` is a
+    static field: keep the same function object across calls so that compiled
+    code is reused.
+    """
+
+    t: Float[Array, "*#batch T"]
+    sde_fn: Callable[[Array, Array], tuple[Array, Array]] = eqx.field(static=True)
+    init_dist: nd.Distribution
+
+    def __init__(
+        self,
+        t: Float[FloatLike, "*#batch T"],
+        sde_fn: Callable[[Array, Array], tuple[Array, Array]],
+        init_dist: nd.Distribution,
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(
+            t=t, sde_fn=sde_fn, init_dist=init_dist, validate_args=validate_args
+        )
+
+
+class GaussianCopula(TypedDistribution[nd.GaussianCopula]):
+    """Couples the last batch axis of `marginal_dist` through a Gaussian copula.
+
+    `marginal_dist` is a univariate distribution (typed or NumPyro, converted
+    and checked) with batch shape `(*batch, n)` and a `cdf` and `icdf`; pass
+    exactly one of `correlation_matrix` or `correlation_cholesky` (its lower
+    Cholesky factor), each `(*batch, n, n)`. NumPyro keeps the correlation as
+    an inner multivariate normal, `base_dist`, whose constructor argument it
+    cannot take back: the distribution stores `correlation_cholesky`, and
+    `correlation_matrix` and `base_dist` are derived when read.
+    """
+
+    marginal_dist: nd.Distribution
+    correlation_cholesky: Float[Array, "*#batch n n"]
+    correlation_matrix = Derived[Float[Array, "*#batch n n"]]()
+    base_dist = Derived[nd.MultivariateNormal]()
+
+    _one_of: ClassVar[tuple[str, ...]] = ("correlation_matrix", "correlation_cholesky")
+
+    def __init__(
+        self,
+        marginal_dist: nd.Distribution,
+        correlation_matrix: Float[FloatLike, "*#batch n n"] | None = None,
+        correlation_cholesky: Float[FloatLike, "*#batch n n"] | None = None,
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(
+            marginal_dist=marginal_dist,
+            correlation_matrix=correlation_matrix,
+            correlation_cholesky=correlation_cholesky,
+            validate_args=validate_args,
+        )
+
+
+class GaussianCopulaBeta(TypedDistribution[nd.GaussianCopulaBeta]):
+    """Beta marginals on the unit interval coupled by a Gaussian copula.
+
+    The marginals are `Beta(concentration1, concentration0)` (both > 0, shape
+    `(*batch, n)` or size 1 in the last axis); pass exactly one of
+    `correlation_matrix` or `correlation_cholesky`, each `(*batch, n, n)`.
+    The distribution stores the concentrations and `correlation_cholesky`;
+    `correlation_matrix`, `marginal_dist` and `base_dist` are derived when
+    read. As in NumPyro, `validate_args` defaults to `False`.
+    """
+
+    concentration1: Float[Array, "*#batch #n"]
+    concentration0: Float[Array, "*#batch #n"]
+    correlation_cholesky: Float[Array, "*#batch n n"]
+    correlation_matrix = Derived[Float[Array, "*#batch n n"]]()
+    marginal_dist = Derived[nd.Beta]()
+    base_dist = Derived[nd.MultivariateNormal]()
+
+    _one_of: ClassVar[tuple[str, ...]] = ("correlation_matrix", "correlation_cholesky")
+
+    def __init__(
+        self,
+        concentration1: Float[FloatLike, "*#batch #n"],
+        concentration0: Float[FloatLike, "*#batch #n"],
+        correlation_matrix: Float[FloatLike, "*#batch n n"] | None = None,
+        correlation_cholesky: Float[FloatLike, "*#batch n n"] | None = None,
+        *,
+        validate_args: bool = False,
+    ) -> None:
+        self._construct(
+            concentration1=concentration1,
+            concentration0=concentration0,
+            correlation_matrix=correlation_matrix,
+            correlation_cholesky=correlation_cholesky,
+            validate_args=validate_args,
+        )

@@ -10,6 +10,7 @@ from ._dtypes import (
     BoolLike as BoolLike,
     FloatLike as FloatLike,
     IntLike as IntLike,
+    is_tracer as is_tracer,
 )
 from ._errors import (
     ParameterTypeError as ParameterTypeError,
