@@ -14,6 +14,7 @@ from __future__ import annotations
 import copy
 import functools
 import inspect
+import typing
 from typing import Any
 
 import jax
@@ -132,48 +133,45 @@ def test_shapes_and_support(g: Generated, batch: tuple[int, ...]) -> None:
     assert isinstance(typed.to_numpyro(), g.cls.numpyro_class)
 
 
-# Compiled once per distribution: eager JAX compiles every operation on its
-# own, which makes NumPyro's samplers (loops) slow to run op by op. Both sides
-# run the same compiled computation, so their arrays are identical.
+# Eager JAX compiles every operation on its own, which makes NumPyro's
+# samplers (loops) slow to run op by op; so both sides run in one compiled
+# program per case, which builds the typed and the NumPyro distribution from
+# the same promoted arrays, samples and evaluates `log_prob` on the sample.
+# Built inside the program on both sides, derived quantities (NumPyro computes
+# some at construction) are computed the same way, so the arrays are
+# identical. (One program rather than four: compilation dominates the suite.)
 _sample = jax.jit(lambda d, key: d.sample(key, (2,)))
 _log_prob = jax.jit(lambda d, value: d.log_prob(value))
 
 
-def _compiled_pair(
-    g: Generated, kwargs: dict[str, Any]
-) -> tuple[Any, Any, dict[str, Any]]:
-    """`(sample, log_prob)` functions that build the typed and the NumPyro
-    distribution inside one compiled program each, from the same promoted
-    arrays; options (ints, bools) stay static. Built inside the program on
-    both sides, derived quantities (NumPyro computes some at construction)
-    are computed the same way, so the arrays are identical."""
+def _compiled_both(g: Generated, kwargs: dict[str, Any]) -> Any:
+    """`f(arrays, key) -> ((typed sample, log_prob), (NumPyro's ...))`, with
+    options (ints, bools, distributions) static, and the arrays."""
     promoted = _promoted(kwargs, g)
     arrays = {k: v for k, v in promoted.items() if isinstance(v, jax.Array)}
     static = {k: v for k, v in promoted.items() if k not in arrays}
 
-    def build(typed: bool, params: dict[str, Any]) -> Any:
-        cls = g.cls if typed else g.cls.numpyro_class
-        return cls(**params, **static)
+    def side(cls: Any, params: dict[str, Any], key: jax.Array) -> Any:
+        d = cls(**params, **static)
+        value = d.sample(key, (2,))
+        return value, d.log_prob(value)
 
-    sample = jax.jit(
-        lambda typed, params, key: build(typed, params).sample(key, (2,)),
-        static_argnums=0,
-    )
-    log_prob = jax.jit(
-        lambda typed, params, x: build(typed, params).log_prob(x), static_argnums=0
-    )
-    return sample, log_prob, arrays
+    def both(params: dict[str, Any], key: jax.Array) -> Any:
+        return side(g.cls, params, key), side(g.cls.numpyro_class, params, key)
+
+    return jax.jit(both), arrays
 
 
 @pytest.mark.parametrize(("g", "batch"), CASES)
 def test_sample_and_log_prob(g: Generated, batch: tuple[int, ...]) -> None:
     _skip_if_listed(g, "sample")
     _, _, kwargs = _build(g, batch)
-    sample, log_prob, arrays = _compiled_pair(g, kwargs)
-    key = jax.random.key(7)
-    value = sample(True, arrays, key)
-    _same(value, sample(False, arrays, key))
-    _same(log_prob(True, arrays, value), log_prob(False, arrays, value))
+    both, arrays = _compiled_both(g, kwargs)
+    (value, log_prob), (expected_value, expected_log_prob) = both(
+        arrays, jax.random.key(7)
+    )
+    _same(value, expected_value)
+    _same(log_prob, expected_log_prob)
 
 
 @pytest.mark.parametrize(("g", "batch"), CASES)
@@ -356,7 +354,21 @@ def _distribution_arguments(kwargs: dict[str, Any]) -> list[tuple[str, int | Non
     return out
 
 
-WITH_BASES = [g for g in GENERATED if _distribution_arguments(_build(g, ())[2])]
+def _mentions_distribution(annotation: Any) -> bool:
+    if isinstance(annotation, type) and issubclass(annotation, nd.Distribution):
+        return True
+    return any(_mentions_distribution(a) for a in typing.get_args(annotation))
+
+
+def _takes_distributions(g: Generated) -> bool:
+    """Whether the class has a distribution-valued argument (from its declaration)."""
+    return any(
+        _mentions_distribution(option.annotation)
+        for option in g.cls._options  # pyright: ignore[reportPrivateUsage]
+    )
+
+
+WITH_BASES = [g for g in GENERATED if _takes_distributions(g)]
 
 
 def _with_int_parameter(dist: nd.Distribution) -> tuple[nd.Distribution, str]:
@@ -375,7 +387,9 @@ def test_numpyro_bases_are_converted_and_checked(g: Generated) -> None:
     integer parameter (NumPyro keeps it, and its gradient is float0) is
     rejected, naming the argument and the base's parameter."""
     typed, _, kwargs = _build(g, ())
-    for argument, index in _distribution_arguments(kwargs):
+    given = _distribution_arguments(kwargs)
+    assert given, "the generator gives no NumPyro distribution argument"
+    for argument, index in given:
         value = kwargs[argument]
         base = value if index is None else value[index]
         bad, parameter = _with_int_parameter(base)
