@@ -141,7 +141,6 @@ def test_shapes_and_support(g: Generated, batch: tuple[int, ...]) -> None:
 # some at construction) are computed the same way, so the arrays are
 # identical. (One program rather than four: compilation dominates the suite.)
 _sample = jax.jit(lambda d, key: d.sample(key, (2,)))
-_log_prob = jax.jit(lambda d, value: d.log_prob(value))
 
 
 def _compiled_both(g: Generated, kwargs: dict[str, Any]) -> Any:
@@ -162,13 +161,20 @@ def _compiled_both(g: Generated, kwargs: dict[str, Any]) -> Any:
     return jax.jit(both), arrays
 
 
+@functools.cache
+def _pair(index: int, batch: tuple[int, ...]) -> Any:
+    """The typed and NumPyro (sample, log_prob) of one case, computed once."""
+    g = GENERATED[index]
+    _, _, kwargs = _built(index, batch)
+    both, arrays = _compiled_both(g, kwargs)
+    return both(arrays, jax.random.key(7))
+
+
 @pytest.mark.parametrize(("g", "batch"), CASES)
 def test_sample_and_log_prob(g: Generated, batch: tuple[int, ...]) -> None:
     _skip_if_listed(g, "sample")
-    _, _, kwargs = _build(g, batch)
-    both, arrays = _compiled_both(g, kwargs)
-    (value, log_prob), (expected_value, expected_log_prob) = both(
-        arrays, jax.random.key(7)
+    (value, log_prob), (expected_value, expected_log_prob) = _pair(
+        GENERATED.index(g), batch
     )
     _same(value, expected_value)
     _same(log_prob, expected_log_prob)
@@ -223,23 +229,31 @@ def test_float_parameters_reject_int32_and_float0(g: Generated) -> None:
 # Transformations
 
 
+@functools.partial(jax.jit, static_argnums=2)
+def _compiled_and_mapped(d: Any, value: jax.Array, with_vmap: bool) -> Any:
+    """`log_prob` of a distribution passed into a compiled program (so
+    flattened and rebuilt by `jit`), and `vmap`ped over its batch: one
+    distribution and one value per element."""
+    mapped = jax.vmap(lambda e, x: e.log_prob(x))(d, value[0]) if with_vmap else None
+    return d.log_prob(value), mapped
+
+
 @pytest.mark.parametrize("g", GENERATED, ids=[g.id for g in GENERATED])
 def test_jit_and_pytree_round_trip(g: Generated) -> None:
     _skip_if_listed(g, "sample")
     typed, _, _ = _build(g, (2,))
-    value = _sample(typed, jax.random.key(3))
+    (value, _), _ = _pair(GENERATED.index(g), (2,))
     eager = typed.log_prob(value)
     leaves, treedef = jax.tree_util.tree_flatten(typed)
     rebuilt = jax.tree_util.tree_unflatten(treedef, leaves)
     _same(rebuilt.log_prob(value), eager)
+    with_vmap = g.skip_reason("vmap") is None
+    compiled, mapped = _compiled_and_mapped(typed, value, with_vmap)
     # Eager and compiled code may round differently (about 1 ulp).
-    np.testing.assert_allclose(_log_prob(typed, value), eager, rtol=2e-6, atol=1e-6)
-    if g.skip_reason("vmap") is not None:
-        return
-    # vmap over the batch: one distribution and one value per element.
-    mapped = jax.vmap(lambda d, x: d.log_prob(x))(typed, value[0])
-    expected = _log_prob(typed, value[0])
-    np.testing.assert_allclose(mapped, expected, rtol=2e-6, atol=1e-6)
+    np.testing.assert_allclose(compiled, eager, rtol=2e-6, atol=1e-6)
+    if with_vmap:
+        expected = typed.log_prob(value[0])
+        np.testing.assert_allclose(mapped, expected, rtol=2e-6, atol=1e-6)
 
 
 # ---------------------------------------------------------------------------
@@ -278,10 +292,16 @@ def test_gradients_match_finite_differences(g: Generated) -> None:
             }
             return jnp.sum(g.cls(**{**kwargs, **params}).log_prob(value))
 
-        grads = jax.jit(jax.grad(log_density, argnums=tuple(range(len(names)))))(
-            *points
+        # One compiled program, also used for the differences.
+        value_and_grad = jax.jit(
+            jax.value_and_grad(log_density, argnums=tuple(range(len(names))))
         )
-        f = jax.jit(log_density)
+        _, grads = value_and_grad(*points)
+
+        def f(*unconstrained: jax.Array) -> jax.Array:
+            result: jax.Array = value_and_grad(*unconstrained)[0]
+            return result
+
         for i, (name, grad) in enumerate(zip(names, grads, strict=True)):
             assert grad.dtype == jnp.float64, name
             assert bool(jnp.all(jnp.isfinite(grad))), name
@@ -316,8 +336,9 @@ def test_integer_value_gradient_allow_int_and_float0_jvp(g: Generated) -> None:
     rules such as xlogy's cannot multiply. With float parameters (guaranteed
     at construction) both `allow_int` and a float0 JVP tangent work."""
     _skip_if_listed(g, "grad")
-    typed, _, kwargs = _build(g, ())
-    value = jnp.asarray(_sample(typed, jax.random.key(2))[0], dtype=jnp.int32)
+    _, _, kwargs = _build(g, ())
+    (sample, _), _ = _pair(GENERATED.index(g), ())
+    value = jnp.asarray(sample[0], dtype=jnp.int32)
     name = _float_names(g, kwargs)[0]
     param = jnp.asarray(kwargs[name], dtype=jnp.float32)
 
