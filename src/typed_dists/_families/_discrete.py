@@ -39,6 +39,7 @@ __all__ = [
     "CategoricalProbs",
     "Delta",
     "DiscreteUniform",
+    "GateRate",
     "Geometric",
     "GeometricLogits",
     "GeometricProbs",
@@ -551,11 +552,12 @@ class Unit(TypedDistribution[nd.Unit]):
         self._construct(log_factor=log_factor, validate_args=validate_args)
 
 
-class ZeroInflatedPoisson(TypedDistribution[nd.ZeroInflatedPoisson]):
-    """Poisson distribution with mean `rate`, with extra zeros of probability `gate`.
+class GateRate(TypedDistribution[D]):
+    """A count from a Poisson of mean `rate` and a zero of probability `gate`.
 
-    NumPyro builds the Poisson component, `base_dist`, from `rate`; it is read
-    from the NumPyro distribution.
+    Shared by `ZeroInflatedPoisson` and `HurdlePoisson`. NumPyro builds the
+    Poisson component, `base_dist`, from `rate`; it is read from the NumPyro
+    distribution.
     """
 
     gate: Float[Array, "*#batch"]
@@ -570,6 +572,10 @@ class ZeroInflatedPoisson(TypedDistribution[nd.ZeroInflatedPoisson]):
         validate_args: bool | None = None,
     ) -> None:
         self._construct(gate=gate, rate=rate, validate_args=validate_args)
+
+
+class ZeroInflatedPoisson(GateRate[nd.ZeroInflatedPoisson]):
+    """Poisson distribution with mean `rate`, with extra zeros of probability `gate`."""
 
 
 class RelaxedBernoulliLogits(TypedDistribution[nd.RelaxedBernoulliLogits]):

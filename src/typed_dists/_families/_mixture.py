@@ -34,9 +34,11 @@ from numpyro.distributions import constraints
 
 from .._core import Derived, TypedDistribution, exactly_one, numpyro_field
 from .._policy import FloatLike
-from ._discrete import CategoricalLogits, CategoricalProbs
+from ._discrete import CategoricalLogits, CategoricalProbs, GateRate
 
 __all__ = [
+    "GateLogits",
+    "GateProbs",
     "HurdleDistribution",
     "HurdleGamma",
     "HurdleLogNormal",
@@ -187,6 +189,7 @@ def Mixture(
 
 P = TypeVar("P")
 L = TypeVar("L")
+D = TypeVar("D", bound=nd.Distribution)
 
 
 def _gate_or_logits(
@@ -207,13 +210,8 @@ def _gate_or_logits(
     return logits_class(base_dist, gate_logits, validate_args=validate_args)
 
 
-class ZeroInflatedProbs(TypedDistribution[nd.ZeroInflatedProbs]):
-    """A discrete `base_dist` with extra zeros of probability `gate`.
-
-    As in NumPyro, `base_dist` must be univariate with a discrete support, and
-    is stored expanded to the batch shape (`base_dist.expand(batch_shape)`: an
-    `ExpandedDistribution` around it when `gate` has more batch dimensions).
-    """
+class GateProbs(TypedDistribution[D]):
+    """A `base_dist` mixed with a point mass at zero of probability `gate`."""
 
     base_dist: nd.Distribution
     gate: Float[Array, "*#batch"]
@@ -228,12 +226,8 @@ class ZeroInflatedProbs(TypedDistribution[nd.ZeroInflatedProbs]):
         self._construct(base_dist=base_dist, gate=gate, validate_args=validate_args)
 
 
-class ZeroInflatedLogits(TypedDistribution[nd.ZeroInflatedLogits]):
-    """A discrete `base_dist` with extra zeros of log-odds `gate_logits`.
-
-    As `ZeroInflatedProbs`; the probability `gate` is derived from
-    `gate_logits`.
-    """
+class GateLogits(TypedDistribution[D]):
+    """A `base_dist` mixed with a point mass at zero of log-odds `gate_logits`."""
 
     base_dist: nd.Distribution
     gate_logits: Float[Array, "*#batch"]
@@ -249,6 +243,23 @@ class ZeroInflatedLogits(TypedDistribution[nd.ZeroInflatedLogits]):
         self._construct(
             base_dist=base_dist, gate_logits=gate_logits, validate_args=validate_args
         )
+
+
+class ZeroInflatedProbs(GateProbs[nd.ZeroInflatedProbs]):
+    """A discrete `base_dist` with extra zeros of probability `gate`.
+
+    As in NumPyro, `base_dist` must be univariate with a discrete support, and
+    is stored expanded to the batch shape (`base_dist.expand(batch_shape)`: an
+    `ExpandedDistribution` around it when `gate` has more batch dimensions).
+    """
+
+
+class ZeroInflatedLogits(GateLogits[nd.ZeroInflatedLogits]):
+    """A discrete `base_dist` with extra zeros of log-odds `gate_logits`.
+
+    As `ZeroInflatedProbs`; the probability `gate` is derived from
+    `gate_logits`.
+    """
 
 
 @overload
@@ -289,7 +300,7 @@ def ZeroInflatedDistribution(
     )
 
 
-class HurdleProbs(TypedDistribution[nd.HurdleProbs]):
+class HurdleProbs(GateProbs[nd.HurdleProbs]):
     """Zero with probability `gate`, otherwise a draw from `base_dist` given
     that it is positive (zero-truncated if `base_dist` is discrete).
 
@@ -300,39 +311,12 @@ class HurdleProbs(TypedDistribution[nd.HurdleProbs]):
     `HurdleLogNormal` declare a support that includes zero.
     """
 
-    base_dist: nd.Distribution
-    gate: Float[Array, "*#batch"]
 
-    def __init__(
-        self,
-        base_dist: nd.Distribution,
-        gate: Float[FloatLike, "*#batch"],
-        *,
-        validate_args: bool | None = None,
-    ) -> None:
-        self._construct(base_dist=base_dist, gate=gate, validate_args=validate_args)
-
-
-class HurdleLogits(TypedDistribution[nd.HurdleLogits]):
+class HurdleLogits(GateLogits[nd.HurdleLogits]):
     """Zero with log-odds `gate_logits`, otherwise a positive draw from `base_dist`.
 
     As `HurdleProbs`; the probability `gate` is derived from `gate_logits`.
     """
-
-    base_dist: nd.Distribution
-    gate_logits: Float[Array, "*#batch"]
-    gate = Derived[Float[Array, "*#batch"]]()
-
-    def __init__(
-        self,
-        base_dist: nd.Distribution,
-        gate_logits: Float[FloatLike, "*#batch"],
-        *,
-        validate_args: bool | None = None,
-    ) -> None:
-        self._construct(
-            base_dist=base_dist, gate_logits=gate_logits, validate_args=validate_args
-        )
 
 
 @overload
@@ -373,25 +357,8 @@ def HurdleDistribution(
     )
 
 
-class HurdlePoisson(TypedDistribution[nd.HurdlePoisson]):
-    """Zero with probability `gate`, otherwise a zero-truncated Poisson(`rate`) count.
-
-    NumPyro builds the Poisson, `base_dist`, from `rate`; it is read from the
-    NumPyro distribution.
-    """
-
-    gate: Float[Array, "*#batch"]
-    rate: Float[Array, "*#batch"]
-    base_dist = Derived[nd.Distribution]()
-
-    def __init__(
-        self,
-        gate: Float[FloatLike, "*#batch"],
-        rate: Float[FloatLike, "*#batch"] = 1.0,
-        *,
-        validate_args: bool | None = None,
-    ) -> None:
-        self._construct(gate=gate, rate=rate, validate_args=validate_args)
+class HurdlePoisson(GateRate[nd.HurdlePoisson]):
+    """Zero with probability `gate`, otherwise a zero-truncated Poisson count."""
 
 
 class HurdleGamma(TypedDistribution[nd.HurdleGamma]):
