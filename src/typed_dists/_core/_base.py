@@ -392,12 +392,14 @@ class TypedDistribution(
         support: constraints.Constraint[Any] = cast(Any, self.to_numpyro()).support
         return support
 
+    # NumPyro declares these as class attributes; here they are read from the
+    # wrapped instance, hence properties.
     @property
-    def has_enumerate_support(self) -> bool:  # type: ignore[override]
+    def has_enumerate_support(self) -> bool:  # type: ignore[override]  # pyright: ignore[reportIncompatibleVariableOverride]
         return bool(self.to_numpyro().has_enumerate_support)
 
     @property
-    def reparametrized_params(self) -> list[str]:  # type: ignore[override]
+    def reparametrized_params(self) -> list[str]:  # type: ignore[override]  # pyright: ignore[reportIncompatibleVariableOverride]
         return list(self.to_numpyro().reparametrized_params)
 
     @property

@@ -1,0 +1,43 @@
+"""Static types users get from typed_dists: checked by mypy and pyright (strict).
+
+Nothing here runs; each `assert_type` is a claim a checker verifies.
+"""
+
+from __future__ import annotations
+
+from typing import assert_type
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+import typed_dists as td
+
+
+def constructors() -> None:
+    assert_type(td.Normal(0, 1), td.Normal)
+    assert_type(td.Normal(0.0, jnp.ones(3)), td.Normal)
+    assert_type(td.Normal(np.zeros(3), np.ones(3)), td.Normal)
+    assert_type(td.Bernoulli(probs=0.3), td.BernoulliProbs)
+    assert_type(td.Bernoulli(logits=jnp.zeros(2)), td.BernoulliLogits)
+    assert_type(td.Categorical(probs=jnp.ones(3) / 3), td.CategoricalProbs)
+    assert_type(td.Binomial(10, probs=0.5), td.BinomialProbs)
+    assert_type(td.TruncatedNormal(0.0, 1.0, low=0.0), td.LeftTruncatedDistribution)
+    assert_type(
+        td.TruncatedNormal(0.0, 1.0, low=0.0, high=1.0),
+        td.TwoSidedTruncatedDistribution,
+    )
+    assert_type(td.Independent(td.Normal(jnp.zeros(3), 1.0), 1), td.Independent)
+
+
+def attributes_and_methods(key: jax.Array) -> None:
+    d = td.Normal(0.0, 1.0)
+    assert_type(d.loc, jax.Array)
+    assert_type(d.scale, jax.Array)
+    assert_type(d.log_prob(0.5), jax.Array)
+    assert_type(d.sample(key, (3,)), jax.Array)
+    assert_type(d.mean, jax.Array)
+    assert_type(d.variance, jax.Array)
+    assert_type(d.batch_shape, tuple[int, ...])
+    assert_type(d.event_shape, tuple[int, ...])
+    assert_type(td.Bernoulli(probs=0.3).logits, jax.Array)
