@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import inspect
 import re
 from typing import Any
 
@@ -25,17 +24,6 @@ def test_every_first_family_distribution_has_a_case() -> None:
     names = {c.typed.__name__ for c in CASES}
     assert names == DISTRIBUTIONS
     assert all(name in td.__all__ for name in DISTRIBUTIONS)
-
-
-@pytest.mark.parametrize("name", sorted(DISTRIBUTIONS), ids=sorted(DISTRIBUTIONS))
-def test_signature_is_numpyros(name: str) -> None:
-    """Same parameter names, order, kinds and defaults as NumPyro's."""
-    ours = inspect.signature(getattr(td, name)).parameters
-    theirs = inspect.signature(getattr(nd, name)).parameters
-    assert list(ours) == list(theirs)
-    for key in ours:
-        assert ours[key].kind == theirs[key].kind, key
-        assert ours[key].default == theirs[key].default, key
 
 
 @pytest.mark.parametrize("case", CASES, ids=CASE_IDS)

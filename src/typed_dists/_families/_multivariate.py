@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar, Literal, cast
+from typing import Any, ClassVar, Literal, TypeVar, cast
 
 import equinox as eqx
 import jax
@@ -32,6 +32,7 @@ __all__ = [
     "MultivariateNormal",
     "MultivariateStudentT",
     "Wishart",
+    "WishartFamily",
     "WishartCholesky",
     "ZeroSumNormal",
 ]
@@ -215,10 +216,44 @@ class CirculantNormal(TypedDistribution[nd.CirculantNormal]):
         )
 
 
+D = TypeVar("D", bound=nd.Distribution)
 _WISHART_ONE_OF = ("scale_matrix", "rate_matrix", "scale_tril")
 
 
-class Wishart(TypedDistribution[nd.Wishart]):
+class WishartFamily(TypedDistribution[D]):
+    """A (inverse) Wishart matrix or its Cholesky factor: `concentration` and
+    exactly one of `scale_matrix`, `rate_matrix` or `scale_tril`.
+
+    As in NumPyro, `concentration` and `scale_tril` are stored; the other
+    matrices are derived when read.
+    """
+
+    concentration: Float[Array, "*#batch"]
+    scale_tril: Float[Array, "*#batch n n"]
+    scale_matrix = Derived[Float[Array, "*#batch n n"]]()
+    rate_matrix = Derived[Float[Array, "*#batch n n"]]()
+
+    _one_of: ClassVar[tuple[str, ...]] = _WISHART_ONE_OF
+
+    def __init__(
+        self,
+        concentration: Float[FloatLike, "*#batch"],
+        scale_matrix: Float[FloatLike, "*#batch n n"] | None = None,
+        rate_matrix: Float[FloatLike, "*#batch n n"] | None = None,
+        scale_tril: Float[FloatLike, "*#batch n n"] | None = None,
+        *,
+        validate_args: bool | None = None,
+    ) -> None:
+        self._construct(
+            concentration=concentration,
+            scale_matrix=scale_matrix,
+            rate_matrix=rate_matrix,
+            scale_tril=scale_tril,
+            validate_args=validate_args,
+        )
+
+
+class Wishart(WishartFamily[nd.Wishart]):
     """Wishart distribution on `n x n` positive definite matrices.
 
     `concentration` (degrees of freedom, greater than `n - 1`) has shape
@@ -227,32 +262,8 @@ class Wishart(TypedDistribution[nd.Wishart]):
     `concentration` and `scale_tril`; the other matrices are derived when read.
     """
 
-    concentration: Float[Array, "*#batch"]
-    scale_tril: Float[Array, "*#batch n n"]
-    scale_matrix = Derived[Float[Array, "*#batch n n"]]()
-    rate_matrix = Derived[Float[Array, "*#batch n n"]]()
 
-    _one_of: ClassVar[tuple[str, ...]] = _WISHART_ONE_OF
-
-    def __init__(
-        self,
-        concentration: Float[FloatLike, "*#batch"],
-        scale_matrix: Float[FloatLike, "*#batch n n"] | None = None,
-        rate_matrix: Float[FloatLike, "*#batch n n"] | None = None,
-        scale_tril: Float[FloatLike, "*#batch n n"] | None = None,
-        *,
-        validate_args: bool | None = None,
-    ) -> None:
-        self._construct(
-            concentration=concentration,
-            scale_matrix=scale_matrix,
-            rate_matrix=rate_matrix,
-            scale_tril=scale_tril,
-            validate_args=validate_args,
-        )
-
-
-class WishartCholesky(TypedDistribution[nd.WishartCholesky]):
+class WishartCholesky(WishartFamily[nd.WishartCholesky]):
     """Lower Cholesky factor of a Wishart-distributed `n x n` matrix.
 
     Parameters as for `Wishart`: `concentration` and exactly one of
@@ -260,32 +271,8 @@ class WishartCholesky(TypedDistribution[nd.WishartCholesky]):
     `scale_tril` are stored, the other matrices derived when read.
     """
 
-    concentration: Float[Array, "*#batch"]
-    scale_tril: Float[Array, "*#batch n n"]
-    scale_matrix = Derived[Float[Array, "*#batch n n"]]()
-    rate_matrix = Derived[Float[Array, "*#batch n n"]]()
 
-    _one_of: ClassVar[tuple[str, ...]] = _WISHART_ONE_OF
-
-    def __init__(
-        self,
-        concentration: Float[FloatLike, "*#batch"],
-        scale_matrix: Float[FloatLike, "*#batch n n"] | None = None,
-        rate_matrix: Float[FloatLike, "*#batch n n"] | None = None,
-        scale_tril: Float[FloatLike, "*#batch n n"] | None = None,
-        *,
-        validate_args: bool | None = None,
-    ) -> None:
-        self._construct(
-            concentration=concentration,
-            scale_matrix=scale_matrix,
-            rate_matrix=rate_matrix,
-            scale_tril=scale_tril,
-            validate_args=validate_args,
-        )
-
-
-class InverseWishart(TypedDistribution[nd.InverseWishart]):
+class InverseWishart(WishartFamily[nd.InverseWishart]):
     """Inverse Wishart distribution on `n x n` positive definite matrices.
 
     `concentration` (degrees of freedom, greater than `n - 1`) has shape
@@ -294,62 +281,14 @@ class InverseWishart(TypedDistribution[nd.InverseWishart]):
     `concentration` and `scale_tril`; the other matrices are derived when read.
     """
 
-    concentration: Float[Array, "*#batch"]
-    scale_tril: Float[Array, "*#batch n n"]
-    scale_matrix = Derived[Float[Array, "*#batch n n"]]()
-    rate_matrix = Derived[Float[Array, "*#batch n n"]]()
 
-    _one_of: ClassVar[tuple[str, ...]] = _WISHART_ONE_OF
-
-    def __init__(
-        self,
-        concentration: Float[FloatLike, "*#batch"],
-        scale_matrix: Float[FloatLike, "*#batch n n"] | None = None,
-        rate_matrix: Float[FloatLike, "*#batch n n"] | None = None,
-        scale_tril: Float[FloatLike, "*#batch n n"] | None = None,
-        *,
-        validate_args: bool | None = None,
-    ) -> None:
-        self._construct(
-            concentration=concentration,
-            scale_matrix=scale_matrix,
-            rate_matrix=rate_matrix,
-            scale_tril=scale_tril,
-            validate_args=validate_args,
-        )
-
-
-class InverseWishartCholesky(TypedDistribution[nd.InverseWishartCholesky]):
+class InverseWishartCholesky(WishartFamily[nd.InverseWishartCholesky]):
     """Lower Cholesky factor of an inverse-Wishart-distributed `n x n` matrix.
 
     Parameters as for `InverseWishart`: `concentration` and exactly one of
     `scale_matrix`, `rate_matrix` or `scale_tril`; `concentration` and
     `scale_tril` are stored, the other matrices derived when read.
     """
-
-    concentration: Float[Array, "*#batch"]
-    scale_tril: Float[Array, "*#batch n n"]
-    scale_matrix = Derived[Float[Array, "*#batch n n"]]()
-    rate_matrix = Derived[Float[Array, "*#batch n n"]]()
-
-    _one_of: ClassVar[tuple[str, ...]] = _WISHART_ONE_OF
-
-    def __init__(
-        self,
-        concentration: Float[FloatLike, "*#batch"],
-        scale_matrix: Float[FloatLike, "*#batch n n"] | None = None,
-        rate_matrix: Float[FloatLike, "*#batch n n"] | None = None,
-        scale_tril: Float[FloatLike, "*#batch n n"] | None = None,
-        *,
-        validate_args: bool | None = None,
-    ) -> None:
-        self._construct(
-            concentration=concentration,
-            scale_matrix=scale_matrix,
-            rate_matrix=rate_matrix,
-            scale_tril=scale_tril,
-            validate_args=validate_args,
-        )
 
 
 class LKJ(TypedDistribution[nd.LKJ]):
