@@ -416,13 +416,13 @@ EXCLUSIVE: list[Any] = [
         id="geometric-both",
     ),
     pytest.param(
-        lambda: td.MultivariateNormal(jnp.zeros(3)),
+        lambda: td.MultivariateNormal(jnp.zeros(3)),  # type: ignore[call-overload]
         "MultivariateNormal",
         ("covariance_matrix", "precision_matrix", "scale_tril"),
         id="mvn-none",
     ),
     pytest.param(
-        lambda: td.MultivariateNormal(
+        lambda: td.MultivariateNormal(  # type: ignore[call-overload]
             jnp.zeros(3), covariance_matrix=_EYE3, precision_matrix=_EYE3
         ),
         "MultivariateNormal",
@@ -430,7 +430,7 @@ EXCLUSIVE: list[Any] = [
         id="mvn-two",
     ),
     pytest.param(
-        lambda: td.MultivariateNormal(
+        lambda: td.MultivariateNormal(  # type: ignore[call-overload]
             jnp.zeros(3), covariance_matrix=_EYE3, scale_tril=_EYE3
         ),
         "MultivariateNormal",
@@ -438,7 +438,7 @@ EXCLUSIVE: list[Any] = [
         id="mvn-two-other",
     ),
     pytest.param(
-        lambda: td.MultivariateNormal(
+        lambda: td.MultivariateNormal(  # type: ignore[call-overload]
             jnp.zeros(3),
             covariance_matrix=_EYE3,
             precision_matrix=_EYE3,

@@ -377,7 +377,7 @@ def test_gaussian_state_space_rejections() -> None:
     with pytest.raises(td.ParameterTypeError, match="`initial_value`"):
         td.GaussianStateSpace(4, TRANSITION, COVARIANCE, initial_value=jnp.ones(2, int))
     with pytest.raises(td.ParameterTypeError, match="`num_steps`"):
-        td.GaussianStateSpace(4.0, TRANSITION, COVARIANCE)  # type: ignore[arg-type]
+        td.GaussianStateSpace(4.0, TRANSITION, COVARIANCE)  # type: ignore[call-overload]
     with pytest.raises(td.ParameterTypeError, match="`initial_value`"):
         td.GaussianStateSpace(4, TRANSITION, COVARIANCE, initial_value=jnp.ones(3))
 
@@ -457,7 +457,7 @@ def test_gaussian_copula_stores_the_cholesky_factor() -> None:
         rtol=ROUTE_RTOL,
     )
     with pytest.raises(td.ParameterTypeError, match="exactly one of"):
-        td.GaussianCopula(marginal)
+        td.GaussianCopula(marginal)  # type: ignore[call-overload]
 
 
 # ---------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, overload
 
 import numpyro.distributions as nd
 from jaxtyping import Array, Float
@@ -61,6 +61,28 @@ class SineBivariateVonMises(TypedDistribution[nd.SineBivariateVonMises]):
 
     _one_of: ClassVar[tuple[str, ...]] = ("correlation", "weighted_correlation")
 
+    @overload
+    def __init__(
+        self,
+        phi_loc: Float[FloatLike, "*#batch"],
+        psi_loc: Float[FloatLike, "*#batch"],
+        phi_concentration: Float[FloatLike, "*#batch"],
+        psi_concentration: Float[FloatLike, "*#batch"],
+        correlation: Float[FloatLike, "*#batch"],
+        *,
+        validate_args: bool | None = None,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self,
+        phi_loc: Float[FloatLike, "*#batch"],
+        psi_loc: Float[FloatLike, "*#batch"],
+        phi_concentration: Float[FloatLike, "*#batch"],
+        psi_concentration: Float[FloatLike, "*#batch"],
+        *,
+        weighted_correlation: Float[FloatLike, "*#batch"],
+        validate_args: bool | None = None,
+    ) -> None: ...
     def __init__(
         self,
         phi_loc: Float[FloatLike, "*#batch"],

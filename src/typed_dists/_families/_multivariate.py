@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, ClassVar, Literal, TypeVar, cast
+from typing import Any, ClassVar, Literal, TypeAlias, TypeVar, cast, overload
 
 import equinox as eqx
 import jax
@@ -13,6 +13,11 @@ from jaxtyping import Array, Float
 
 from .._core import Derived, TypedDistribution, numpyro_field
 from .._policy import FloatLike, ParameterTypeError, ParameterValueError, is_tracer
+
+# Shorthands for the overloads below, which spell out each exclusive
+# parametrisation for static type checkers (the runtime reads `__init__`).
+_Matrix: TypeAlias = Float[FloatLike, "*#batch n n"]
+_Loc: TypeAlias = Float[FloatLike, "*#batch #n"] | Float[FloatLike, ""]
 
 __all__ = [
     "CAR",
@@ -74,6 +79,34 @@ class MultivariateNormal(TypedDistribution[nd.MultivariateNormal]):
         "scale_tril",
     )
 
+    @overload
+    def __init__(
+        self,
+        loc: _Loc,
+        covariance_matrix: _Matrix,
+        *,
+        validate_args: bool | None = None,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self,
+        loc: _Loc = 0.0,
+        *,
+        covariance_matrix: _Matrix,
+        validate_args: bool | None = None,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self,
+        loc: _Loc = 0.0,
+        *,
+        precision_matrix: _Matrix,
+        validate_args: bool | None = None,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self, loc: _Loc = 0.0, *, scale_tril: _Matrix, validate_args: bool | None = None
+    ) -> None: ...
     def __init__(
         self,
         loc: Float[FloatLike, "*#batch #n"] | Float[FloatLike, ""] = 0.0,
@@ -142,6 +175,24 @@ class MultivariateStudentT(TypedDistribution[nd.MultivariateStudentT]):
     # one-member exclusive parametrisation makes that a `ParameterTypeError`.
     _one_of: ClassVar[tuple[str, ...]] = ("scale_tril",)
 
+    @overload
+    def __init__(
+        self,
+        df: Float[FloatLike, "*#batch"],
+        loc: _Loc,
+        scale_tril: _Matrix,
+        *,
+        validate_args: bool | None = None,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self,
+        df: Float[FloatLike, "*#batch"],
+        loc: _Loc = 0.0,
+        *,
+        scale_tril: _Matrix,
+        validate_args: bool | None = None,
+    ) -> None: ...
     def __init__(
         self,
         df: Float[FloatLike, "*#batch"],
@@ -200,6 +251,22 @@ class CirculantNormal(TypedDistribution[nd.CirculantNormal]):
 
     _one_of: ClassVar[tuple[str, ...]] = ("covariance_row", "covariance_rfft")
 
+    @overload
+    def __init__(
+        self,
+        loc: Float[FloatLike, "*#batch n"],
+        covariance_row: Float[FloatLike, "*#batch n"],
+        *,
+        validate_args: bool | None = None,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self,
+        loc: Float[FloatLike, "*#batch n"],
+        *,
+        covariance_rfft: Float[FloatLike, "*#batch n//2+1"],
+        validate_args: bool | None = None,
+    ) -> None: ...
     def __init__(
         self,
         loc: Float[FloatLike, "*#batch n"],
@@ -235,6 +302,30 @@ class WishartFamily(TypedDistribution[D]):
 
     _one_of: ClassVar[tuple[str, ...]] = _WISHART_ONE_OF
 
+    @overload
+    def __init__(
+        self,
+        concentration: Float[FloatLike, "*#batch"],
+        scale_matrix: _Matrix,
+        *,
+        validate_args: bool | None = None,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self,
+        concentration: Float[FloatLike, "*#batch"],
+        *,
+        rate_matrix: _Matrix,
+        validate_args: bool | None = None,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self,
+        concentration: Float[FloatLike, "*#batch"],
+        *,
+        scale_tril: _Matrix,
+        validate_args: bool | None = None,
+    ) -> None: ...
     def __init__(
         self,
         concentration: Float[FloatLike, "*#batch"],
@@ -491,6 +582,38 @@ class GaussianStateSpace(TypedDistribution[nd.GaussianStateSpace]):
         "scale_tril",
     )
 
+    @overload
+    def __init__(
+        self,
+        num_steps: int,
+        transition_matrix: Float[FloatLike, "n n"],
+        covariance_matrix: _Matrix,
+        precision_matrix: None = None,
+        scale_tril: None = None,
+        initial_value: Float[FloatLike, "*#batch n"] | None = None,
+        *,
+        validate_args: bool | None = None,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self,
+        num_steps: int,
+        transition_matrix: Float[FloatLike, "n n"],
+        *,
+        precision_matrix: _Matrix,
+        initial_value: Float[FloatLike, "*#batch n"] | None = None,
+        validate_args: bool | None = None,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self,
+        num_steps: int,
+        transition_matrix: Float[FloatLike, "n n"],
+        *,
+        scale_tril: _Matrix,
+        initial_value: Float[FloatLike, "*#batch n"] | None = None,
+        validate_args: bool | None = None,
+    ) -> None: ...
     def __init__(
         self,
         num_steps: int,
@@ -560,6 +683,22 @@ class GaussianCopula(TypedDistribution[nd.GaussianCopula]):
 
     _one_of: ClassVar[tuple[str, ...]] = ("correlation_matrix", "correlation_cholesky")
 
+    @overload
+    def __init__(
+        self,
+        marginal_dist: nd.Distribution,
+        correlation_matrix: _Matrix,
+        *,
+        validate_args: bool | None = None,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self,
+        marginal_dist: nd.Distribution,
+        *,
+        correlation_cholesky: _Matrix,
+        validate_args: bool | None = None,
+    ) -> None: ...
     def __init__(
         self,
         marginal_dist: nd.Distribution,
@@ -596,6 +735,24 @@ class GaussianCopulaBeta(TypedDistribution[nd.GaussianCopulaBeta]):
 
     _one_of: ClassVar[tuple[str, ...]] = ("correlation_matrix", "correlation_cholesky")
 
+    @overload
+    def __init__(
+        self,
+        concentration1: Float[FloatLike, "*#batch #n"],
+        concentration0: Float[FloatLike, "*#batch #n"],
+        correlation_matrix: _Matrix,
+        *,
+        validate_args: bool = False,
+    ) -> None: ...
+    @overload
+    def __init__(
+        self,
+        concentration1: Float[FloatLike, "*#batch #n"],
+        concentration0: Float[FloatLike, "*#batch #n"],
+        *,
+        correlation_cholesky: _Matrix,
+        validate_args: bool = False,
+    ) -> None: ...
     def __init__(
         self,
         concentration1: Float[FloatLike, "*#batch #n"],
