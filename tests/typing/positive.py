@@ -5,7 +5,7 @@ Nothing here runs; each `assert_type` is a claim a checker verifies.
 
 from __future__ import annotations
 
-from typing import assert_type
+from typing import assert_type, cast
 
 import jax
 import jax.numpy as jnp
@@ -41,3 +41,22 @@ def attributes_and_methods(key: jax.Array) -> None:
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(td.Bernoulli(probs=0.3).logits, jax.Array)
+
+
+def _log_density(loc: jax.Array, value: jax.Array) -> jax.Array:
+    return td.Normal(loc, 1.0).log_prob(value).sum()
+
+
+def _build(loc: jax.Array) -> td.Normal:
+    return td.Normal(loc, 1.0)
+
+
+def transformations(x: jax.Array) -> None:
+    # `jax.vmap` keeps the wrapped function's types for both checkers.
+    assert_type(jax.vmap(_log_density)(x, x), jax.Array)
+    assert_type(jax.vmap(_build)(x), td.Normal)
+    # JAX types the results of `jax.jit` and `jax.grad` as `Any` (mypy) or
+    # unknown (pyright): `cast` restores the type for the code that follows.
+    assert_type(cast(jax.Array, jax.jit(_log_density)(x, x)), jax.Array)
+    assert_type(cast(td.Normal, jax.jit(_build)(x)), td.Normal)
+    assert_type(cast(jax.Array, jax.grad(_log_density)(x, x)), jax.Array)

@@ -15,6 +15,7 @@ import jax.numpy as jnp
 import numpyro.distributions as nd
 from jaxtyping import Array, Float, Int
 from numpyro.distributions import constraints
+from numpyro.distributions.transforms import Transform
 from numpyro.distributions.util import clamp_probs
 
 from .._core import Derived, TypedDistribution, exactly_one
@@ -589,7 +590,7 @@ class RelaxedBernoulliLogits(TypedDistribution[nd.RelaxedBernoulliLogits]):
     temperature: Float[Array, "*#batch"]
     logits: Float[Array, "*#batch"]
     base_dist = Derived[nd.Distribution]()
-    transforms = Derived[list[Any]]()
+    transforms = Derived[list[Transform[Any]]]()
 
     def __init__(
         self,

@@ -1,0 +1,48 @@
+"""The generated typing files cover every typed class and are up to date.
+
+mypy and pyright (strict) check `tests/typing/generated.py` and
+`generated_negative.py` in CI; these tests make sure the files they check are
+the ones the current code generates.
+"""
+
+from __future__ import annotations
+
+import re
+
+import typed_dists as td
+from _typing_generate import NEGATIVE, OUTPUT, render, render_negative
+
+
+def test_generated_typing_files_are_up_to_date() -> None:
+    message = "out of date: run `python tests/_typing_generate.py`"
+    assert OUTPUT.read_text() == render(), f"{OUTPUT.name} is {message}"
+    assert NEGATIVE.read_text() == render_negative(), f"{NEGATIVE.name} is {message}"
+
+
+def test_every_concrete_typed_class_is_checked() -> None:
+    checked = set(re.findall(r"^def check_(\w+)\(", OUTPUT.read_text(), re.MULTILINE))
+    checked.remove("factories")
+    concrete = {
+        name
+        for name in td.__all__
+        if isinstance(getattr(td, name), type)
+        and issubclass(getattr(td, name), td.TypedDistribution)
+        and not getattr(getattr(td, name), "__parameters__", ())
+    }
+    assert checked == concrete
+    assert len(checked) >= 100
+
+
+def test_every_exclusive_parametrisation_is_a_negative_case() -> None:
+    text = NEGATIVE.read_text()
+    classes = [
+        name
+        for name in td.__all__
+        if isinstance(getattr(td, name), type)
+        and issubclass(getattr(td, name), td.TypedDistribution)
+        and not getattr(getattr(td, name), "__parameters__", ())
+        and getattr(td, name)._one_of
+    ]
+    for name in classes:
+        assert re.search(rf"^    td\.{name}\(", text, re.MULTILINE), name
+    assert text.count("# type: ignore[call-overload]  # pyright: ignore\n") >= 40
