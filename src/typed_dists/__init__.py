@@ -13,7 +13,8 @@ from numpyro.distributions import (
     Distribution,
     biject_to,
     constraints,
-    kl_divergence,  # pyright: ignore[reportUnknownVariableType]  (multipledispatch)
+    # a `multipledispatch` object, which has no annotations:
+    kl_divergence,  # pyright: ignore[reportUnknownVariableType]
     transforms,
 )
 

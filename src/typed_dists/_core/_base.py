@@ -86,6 +86,7 @@ D = TypeVar("D", bound=Distribution)
 T = TypeVar("T")
 
 if TYPE_CHECKING:
+    # Equinox does not export its Module metaclass, which this one must extend.
     from equinox._module._module import (
         _ModuleMeta,  # pyright: ignore[reportPrivateUsage]
     )
@@ -93,8 +94,8 @@ else:
     _ModuleMeta = type(eqx.Module)
 
 
-# `__signature__`: a property on Equinox's metaclass, an attribute on NumPyro's;
-# the property is kept (see `__init__` below).
+# ignore[override]: `__signature__` is a property on Equinox's metaclass and an
+# attribute on NumPyro's; the property is kept (see `__init__` below).
 class _TypedDistributionMeta(_ModuleMeta, DistributionMeta):  # type: ignore[override]
     """Equinox's Module metaclass combined with NumPyro's DistributionMeta.
 
@@ -192,7 +193,8 @@ def _construct(
     """The body of every typed constructor (see `TypedDistribution._construct`)."""
     cls = type(self)
     owner = cls.__name__
-    # The class's declaration, read at class creation (private to this module).
+    # The class's declaration, read at class creation: protected class
+    # attributes, read here by the one function that constructs every class.
     parameters, options, one_of = (
         cls._parameters,  # pyright: ignore[reportPrivateUsage]
         cls._options,  # pyright: ignore[reportPrivateUsage]
@@ -209,6 +211,7 @@ def _construct(
     for option in options:
         value = arguments[option.name]
         if isinstance(value, Distribution | list | tuple):
+            # `isinstance` narrows an `object` to `list[Unknown]`; any list is fine.
             arguments[option.name] = _typed_argument(owner, option.name, value)  # pyright: ignore[reportUnknownArgumentType]
     checked = check_arguments(owner, parameters, options, arguments)
     dtype = _float_dtype(checked)
@@ -393,11 +396,12 @@ class TypedDistribution(
         return support
 
     # NumPyro declares these as class attributes; here they are read from the
-    # wrapped instance, hence properties.
+    # wrapped instance, hence properties (an override both checkers report).
     @property
     def has_enumerate_support(self) -> bool:  # type: ignore[override]  # pyright: ignore[reportIncompatibleVariableOverride]
         return bool(self.to_numpyro().has_enumerate_support)
 
+    # Likewise (a class attribute in NumPyro, read from the instance here).
     @property
     def reparametrized_params(self) -> list[str]:  # type: ignore[override]  # pyright: ignore[reportIncompatibleVariableOverride]
         return list(self.to_numpyro().reparametrized_params)
@@ -639,6 +643,7 @@ def to_typed(dist: Distribution) -> Distribution:
         for field, attribute in _numpyro_attributes(typed_class).items()
     }
     if _takes_validate_args(typed_class):
+        # NumPyro keeps an instance's setting private, with no public getter.
         values["validate_args"] = dist._validate_args  # pyright: ignore[reportPrivateUsage]
     typed: Distribution = typed_class(**values)
     return typed

@@ -20,17 +20,18 @@ import equinox as eqx
 import numpyro.distributions as nd
 from jaxtyping import Array, Float, Int
 from numpyro.distributions.conjugate import (
+    # NumPyro's HurdleNegativeBinomial2 factory builds this private class.
     _HurdleNegativeBinomial2 as _NumPyroHurdleNB2,  # pyright: ignore[reportPrivateUsage]
 )
 
 from .._core import Derived, TypedDistribution, numpyro_field
 from .._policy import FloatLike, IntLike
-from ._discrete import _probs_or_logits  # pyright: ignore[reportPrivateUsage]
+from ._discrete import probs_or_logits
 from ._mixture import (
     HurdleProbs,
     ZeroInflatedLogits,
     ZeroInflatedProbs,
-    _gate_or_logits,  # pyright: ignore[reportPrivateUsage]
+    gate_or_logits,
 )
 
 __all__ = [
@@ -228,7 +229,7 @@ def NegativeBinomial(
 
     **Raises:** `ParameterTypeError` if neither or both are given.
     """
-    return _probs_or_logits(
+    return probs_or_logits(
         "NegativeBinomial",
         NegativeBinomialProbs,
         NegativeBinomialLogits,
@@ -310,7 +311,7 @@ def ZeroInflatedNegativeBinomial2(
 
     **Raises:** `ParameterTypeError` if neither or both are given.
     """
-    return _gate_or_logits(
+    return gate_or_logits(
         "ZeroInflatedNegativeBinomial2",
         ZeroInflatedProbs,
         ZeroInflatedLogits,

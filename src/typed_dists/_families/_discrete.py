@@ -95,7 +95,7 @@ P = TypeVar("P")
 L = TypeVar("L")
 
 
-def _probs_or_logits(
+def probs_or_logits(
     owner: str,
     probs_class: Callable[..., P],
     logits_class: Callable[..., L],
@@ -138,7 +138,7 @@ def Bernoulli(
 
     **Raises:** `ParameterTypeError` if neither or both are given.
     """
-    return _probs_or_logits(
+    return probs_or_logits(
         "Bernoulli",
         BernoulliProbs,
         BernoulliLogits,
@@ -224,7 +224,7 @@ def Binomial(
 
     **Raises:** `ParameterTypeError` if neither or both are given.
     """
-    return _probs_or_logits(
+    return probs_or_logits(
         "Binomial",
         BinomialProbs,
         BinomialLogits,
@@ -283,7 +283,7 @@ def Categorical(
 
     **Raises:** `ParameterTypeError` if neither or both are given.
     """
-    return _probs_or_logits(
+    return probs_or_logits(
         "Categorical",
         CategoricalProbs,
         CategoricalLogits,
@@ -338,7 +338,7 @@ def Geometric(
 
     **Raises:** `ParameterTypeError` if neither or both are given.
     """
-    return _probs_or_logits(
+    return probs_or_logits(
         "Geometric",
         GeometricProbs,
         GeometricLogits,
@@ -466,7 +466,7 @@ def Multinomial(
 
     **Raises:** `ParameterTypeError` if neither or both are given.
     """
-    return _probs_or_logits(
+    return probs_or_logits(
         "Multinomial",
         MultinomialProbs,
         MultinomialLogits,

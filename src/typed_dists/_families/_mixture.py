@@ -192,7 +192,7 @@ L = TypeVar("L")
 D = TypeVar("D", bound=nd.Distribution)
 
 
-def _gate_or_logits(
+def gate_or_logits(
     owner: str,
     probs_class: Callable[..., P],
     logits_class: Callable[..., L],
@@ -289,7 +289,7 @@ def ZeroInflatedDistribution(
 
     **Raises:** `ParameterTypeError` if neither or both are given.
     """
-    return _gate_or_logits(
+    return gate_or_logits(
         "ZeroInflatedDistribution",
         ZeroInflatedProbs,
         ZeroInflatedLogits,
@@ -346,7 +346,7 @@ def HurdleDistribution(
 
     **Raises:** `ParameterTypeError` if neither or both are given.
     """
-    return _gate_or_logits(
+    return gate_or_logits(
         "HurdleDistribution",
         HurdleProbs,
         HurdleLogits,

@@ -23,6 +23,7 @@ def validation_enabled(validate_args: bool | None) -> bool:
     `numpyro.enable_validation`; typed distributions follow the same switch.
     """
     if validate_args is None:
+        # NumPyro's global switch has no public getter.
         return bool(Distribution._validate_args)  # pyright: ignore[reportPrivateUsage]
     return validate_args
 
@@ -50,6 +51,7 @@ def check_values(
     with jax.ensure_compile_time_eval():
         for name, value in arguments.items():
             constraint = arg_constraints.get(name)
+            # NumPyro leaves `is_dependent` unannotated.
             if constraint is None or constraints.is_dependent(constraint):  # type: ignore[no-untyped-call]
                 continue
             if is_tracer(value):
