@@ -1,8 +1,9 @@
-"""The typing suite's model file runs, and gives NumPyro's numbers."""
+"""The typing suite's model and wrapper files run, and give NumPyro's numbers."""
 
 from __future__ import annotations
 
 import importlib.util
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -12,17 +13,29 @@ import numpy as np
 import numpyro.distributions as nd
 import pytest
 
-MODEL_FILE = Path(__file__).resolve().parent / "typing" / "model.py"
+import typed_dists as td
+
+TYPING = Path(__file__).resolve().parent / "typing"
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"typing_{name}", TYPING / name)
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses resolve annotations there
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="module")
 def user_model() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("typing_model", MODEL_FILE)
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return _load("model.py")
+
+
+@pytest.fixture(scope="module")
+def user_wrapper() -> ModuleType:
+    return _load("wrapper.py")
 
 
 def _data() -> tuple[jax.Array, jax.Array]:
@@ -59,3 +72,17 @@ def test_nuts_fit_runs(user_model: ModuleType) -> None:
     assert bool(jnp.all(jnp.isfinite(samples["coefficients"])))
     # The first feature decides y: its coefficient's posterior is positive.
     assert float(samples["coefficients"][:, 0].mean()) > 0
+
+
+def test_user_wrapper_checks_promotes_and_delegates(user_wrapper: ModuleType) -> None:
+    typed = user_wrapper.TypedShiftedExponential
+    d = typed(1, jnp.array([0.5, 2.0]))
+    assert d.loc.dtype == d.rate.dtype == jnp.float32
+    assert isinstance(d.to_numpyro(), user_wrapper.ShiftedExponential)
+    value = jnp.array([1.5, 3.0])
+    np.testing.assert_array_equal(
+        d.log_prob(value), user_wrapper.ShiftedExponential(1.0, d.rate).log_prob(value)
+    )
+    assert user_wrapper.use(jax.random.key(0)).shape == (2,)
+    with pytest.raises(td.ParameterTypeError, match="`rate`"):
+        typed(0.0, jnp.array([1, 2]))
