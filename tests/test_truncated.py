@@ -112,7 +112,7 @@ def test_location_scale_factory_dispatch(name: str, base: type, bounds: str) -> 
     assert type(typed) is TRUNCATED.get(bounds, base)
     assert type(typed.to_numpyro()) is type(plain)
     if bounds != "neither":
-        assert type(typed.base_dist) is base
+        assert type(cast(Any, typed).base_dist) is base
 
 
 @pytest.mark.parametrize("bounds", list(GAMMA_BOUNDS))
@@ -125,7 +125,7 @@ def test_truncated_gamma_dispatch(bounds: str) -> None:
     assert type(typed) is TRUNCATED_GAMMA.get(bounds, td.Gamma)
     assert type(typed.to_numpyro()) is type(plain)
     if bounds != "neither":
-        assert type(typed.base_dist) is td.Gamma
+        assert type(cast(Any, typed).base_dist) is td.Gamma
 
 
 def test_factory_return_types_are_precise() -> None:

@@ -344,20 +344,25 @@ class TypedDistribution(
             object.__setattr__(self, "_numpyro", dist)
         return cast(D, dist)
 
-    def __getattr__(self, name: str) -> Any:
-        """NumPyro's other attributes, read from the wrapped distribution.
+    # Hidden from static checkers: with it, any attribute name (a typo such as
+    # `d.scal`) would type-check as `Any`. Declared fields, `Derived`
+    # attributes and `Distribution`'s members are what checkers see.
+    if not TYPE_CHECKING:
 
-        NumPyro's code reads attributes that its classes set in `__init__`
-        (a `LogNormal`'s `base_dist`, a `LeftTruncatedDistribution`'s
-        `_support`); a typed instance stores only its declared fields, so
-        every other attribute is NumPyro's own. Only called when normal
-        lookup fails.
-        """
-        if name.startswith("__") or name in numpyro_names(type(self)):
-            raise AttributeError(name)  # not set yet: we are being built
-        if "_numpyro" not in self.__dict__ and not _has_fields(self):
-            raise AttributeError(name)
-        return getattr(self.to_numpyro(), name)
+        def __getattr__(self, name: str) -> Any:
+            """NumPyro's other attributes, read from the wrapped distribution.
+
+            NumPyro's code reads attributes that its classes set in `__init__`
+            (a `LogNormal`'s `base_dist`, a `LeftTruncatedDistribution`'s
+            `_support`); a typed instance stores only its declared fields, so
+            every other attribute is NumPyro's own. Only called when normal
+            lookup fails.
+            """
+            if name.startswith("__") or name in numpyro_names(type(self)):
+                raise AttributeError(name)  # not set yet: we are being built
+            if "_numpyro" not in self.__dict__ and not _has_fields(self):
+                raise AttributeError(name)
+            return getattr(self.to_numpyro(), name)
 
     # -- NumPyro's wrappers, typed ---------------------------------------------
 

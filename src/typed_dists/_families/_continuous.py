@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import numpyro.distributions as nd
 from jaxtyping import Array, Float
+from numpyro.distributions.transforms import Transform
 
 from .._core import Derived, TypedDistribution, numpyro_field
 from .._policy import FloatLike
@@ -87,6 +88,9 @@ class HalfNormal(TypedDistribution[nd.HalfNormal]):
 
 class LogNormal(LocScale[nd.LogNormal]):
     """Exponential of a normal with mean `loc` and standard deviation `scale`."""
+
+    base_dist = Derived[nd.Distribution]()
+    transforms = Derived[list[Transform[Any]]]()
 
 
 class StudentT(TypedDistribution[nd.StudentT]):
@@ -308,6 +312,9 @@ class Chi2(TypedDistribution[nd.Chi2]):
 class InverseGamma(TypedDistribution[nd.InverseGamma]):
     """Inverse-gamma distribution: `1 / Gamma(concentration, rate)`."""
 
+    base_dist = Derived[nd.Distribution]()
+    transforms = Derived[list[Transform[Any]]]()
+
     concentration: Float[Array, "*#batch"]
     rate: Float[Array, "*#batch"]
 
@@ -405,6 +412,9 @@ class Weibull(TypedDistribution[nd.Weibull]):
 class Pareto(TypedDistribution[nd.Pareto]):
     """Pareto distribution on (`scale`, inf) with tail index `alpha`."""
 
+    base_dist = Derived[nd.Distribution]()
+    transforms = Derived[list[Transform[Any]]]()
+
     scale: Float[Array, "*#batch"]
     alpha: Float[Array, "*#batch"]
 
@@ -420,6 +430,9 @@ class Pareto(TypedDistribution[nd.Pareto]):
 
 class LogUniform(TypedDistribution[nd.LogUniform]):
     """Log-uniform (reciprocal) distribution on [`low`, `high`], 0 < low < high."""
+
+    base_dist = Derived[nd.Distribution]()
+    transforms = Derived[list[Transform[Any]]]()
 
     low: Float[Array, "*#batch"]
     high: Float[Array, "*#batch"]
@@ -477,6 +490,9 @@ class BetaProportion(TypedDistribution[nd.BetaProportion]):
     `.mean` gives NumPyro's mean, computed from the shape parameters, which
     equals the given mean up to rounding.
     """
+
+    concentration1 = Derived[Float[Array, "*#batch"]]()
+    concentration0 = Derived[Float[Array, "*#batch"]]()
 
     _given_mean: Float[Array, "*#batch"] = numpyro_field("mean")
     concentration: Float[Array, "*#batch"]

@@ -77,6 +77,11 @@ class MixtureSameFamily(TypedDistribution[nd.MixtureSameFamily]):
     rejected with `ParameterTypeError`.
     """
 
+    mixture_size = Derived[int]()
+    mixture_dim = Derived[int]()
+    component_mean = Derived[Array]()
+    component_variance = Derived[Array]()
+
     _given_mixing_distribution: Mixing = numpyro_field("mixing_distribution")
     _given_component_distribution: nd.Distribution = numpyro_field(
         "component_distribution"
@@ -116,6 +121,11 @@ class MixtureGeneral(TypedDistribution[nd.MixtureGeneral]):
     as zero outside its own support. A non-Categorical mixing distribution is
     rejected with `ParameterTypeError`.
     """
+
+    mixture_size = Derived[int]()
+    mixture_dim = Derived[int]()
+    component_mean = Derived[Array]()
+    component_variance = Derived[Array]()
 
     _given_mixing_distribution: Mixing = numpyro_field("mixing_distribution")
     _given_component_distributions: list[nd.Distribution] = numpyro_field(

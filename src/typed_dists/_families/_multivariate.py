@@ -10,6 +10,7 @@ import jax
 import numpy as np
 import numpyro.distributions as nd
 from jaxtyping import Array, Float
+from numpyro.distributions.transforms import Transform
 
 from .._core import Derived, TypedDistribution, numpyro_field
 from .._policy import FloatLike, ParameterTypeError, ParameterValueError, is_tracer
@@ -244,6 +245,9 @@ class CirculantNormal(TypedDistribution[nd.CirculantNormal]):
     `covariance_matrix` are derived when read.
     """
 
+    base_dist = Derived[nd.Distribution]()
+    transforms = Derived[list[Transform[Any]]]()
+
     loc: Float[Array, "*#batch n"]
     covariance_rfft: Float[Array, "*#batch n//2+1"]
     covariance_row = Derived[Float[Array, "*#batch n"]]()
@@ -353,6 +357,9 @@ class Wishart(WishartFamily[nd.Wishart]):
     `concentration` and `scale_tril`; the other matrices are derived when read.
     """
 
+    base_dist = Derived[nd.Distribution]()
+    transforms = Derived[list[Transform[Any]]]()
+
 
 class WishartCholesky(WishartFamily[nd.WishartCholesky]):
     """Lower Cholesky factor of a Wishart-distributed `n x n` matrix.
@@ -372,6 +379,9 @@ class InverseWishart(WishartFamily[nd.InverseWishart]):
     `concentration` and `scale_tril`; the other matrices are derived when read.
     """
 
+    base_dist = Derived[nd.Distribution]()
+    transforms = Derived[list[Transform[Any]]]()
+
 
 class InverseWishartCholesky(WishartFamily[nd.InverseWishartCholesky]):
     """Lower Cholesky factor of an inverse-Wishart-distributed `n x n` matrix.
@@ -389,6 +399,9 @@ class LKJ(TypedDistribution[nd.LKJ]):
     density is proportional to `det(M) ** (concentration - 1)`.
     `sample_method` is `"onion"` or `"cvine"`.
     """
+
+    base_dist = Derived[nd.Distribution]()
+    transforms = Derived[list[Transform[Any]]]()
 
     dimension: int = eqx.field(static=True)
     concentration: Float[Array, "*#batch"]
@@ -540,6 +553,9 @@ class ZeroSumNormal(TypedDistribution[nd.ZeroSumNormal]):
     `_given_event_shape`; both always hold the same value.
     """
 
+    base_dist = Derived[nd.Distribution]()
+    transforms = Derived[list[Transform[Any]]]()
+
     scale: Float[Array, ""]
     _given_event_shape: tuple[int, ...] = numpyro_field("event_shape", static=True)
 
@@ -568,6 +584,10 @@ class GaussianStateSpace(TypedDistribution[nd.GaussianStateSpace]):
     `initial_value` is kept as `_initial_value` (NumPyro's `initial_value`
     property reads zeros for `None`).
     """
+
+    base_dist = Derived[nd.Distribution]()
+    transforms = Derived[list[Transform[Any]]]()
+    initial_value = Derived[Float[Array, "*#batch n"]]()
 
     num_steps: int = eqx.field(static=True)
     transition_matrix: Float[Array, "n n"]

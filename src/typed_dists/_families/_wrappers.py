@@ -20,7 +20,7 @@ from jaxtyping import Array, Bool
 from numpyro.distributions import constraints
 from numpyro.distributions.transforms import Transform
 
-from .._core import TypedDistribution, numpyro_field
+from .._core import Derived, TypedDistribution, numpyro_field
 from .._policy import BoolLike
 
 __all__ = [
@@ -95,6 +95,8 @@ class MaskedDistribution(TypedDistribution[nd.MaskedDistribution]):
 
 class FoldedDistribution(TypedDistribution[nd.FoldedDistribution]):
     """The absolute value of a univariate `base_dist` (e.g. a half-Cauchy)."""
+
+    transforms = Derived[list[Transform[Any]]]()
 
     base_dist: nd.Distribution
 
