@@ -31,5 +31,5 @@ def wrong_kinds() -> None:
     td.Normal(jnp.zeros(3), scale="1")  # type: ignore[arg-type]  # pyright: ignore[reportArgumentType]
 
 
-def misspelled_attribute() -> object:
-    return td.Normal(0.0, 1.0).scal  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue]
+def misspelled_attribute() -> None:
+    print(td.Normal(0.0, 1.0).scal)  # type: ignore[attr-defined]  # pyright: ignore[reportAttributeAccessIssue, reportUnknownArgumentType]
