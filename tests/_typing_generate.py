@@ -7,8 +7,8 @@ mode), the type of
 - its constructor's result, called with its required arguments;
 - each stored parameter and each derived attribute (`Derived`), read from the
   class's own annotations;
-- `log_prob`, `sample`, `mean`, `variance`, `batch_shape`, `event_shape` and
-  `to_numpyro()` (the specific NumPyro class).
+- `log_prob`, `sample`, `mean`, `variance`, `batch_shape`, `event_shape`,
+  `to_numpyro()` (the specific NumPyro class) and `replace()`.
 
 `assert_type` is exact, so none of these can be `Any` without failing the
 checkers. Regenerate with
@@ -192,7 +192,7 @@ def _factories() -> str:
     lines = []
     for name in td.__all__:
         factory = getattr(td, name)
-        if isinstance(factory, type) or not name[0].isupper() or not callable(factory):
+        if not inspect.isfunction(factory) or not name[0].isupper():
             continue
         for overload in typing.get_overloads(factory) or [factory]:
             signature = inspect.signature(overload)
@@ -231,6 +231,7 @@ def _block(cls: type[td.TypedDistribution[nd.Distribution]]) -> str:
         "assert_type(d.batch_shape, tuple[int, ...])",
         "assert_type(d.event_shape, tuple[int, ...])",
         f"assert_type(d.to_numpyro(), {_numpyro_name(cls)})",
+        f"assert_type(d.replace(), td.{name})",
     ]
     body = textwrap.indent("\n".join(lines), "    ")
     return f"def check_{name}(d: td.{name}, {_PARAMETERS}) -> None:\n{body}\n"
@@ -275,7 +276,7 @@ def _exclusive() -> list[tuple[str, Callable[..., object], tuple[str, ...]]]:
             concrete = not getattr(obj, "__parameters__", ())
             if obj.__name__ == name and concrete and obj._one_of:
                 found.append((name, obj.__init__, obj._one_of))
-        elif not isinstance(obj, type) and name[0].isupper() and callable(obj):
+        elif inspect.isfunction(obj) and name[0].isupper():
             names = set(inspect.signature(obj).parameters)
             for options in _EXCLUSIVE:
                 if set(options) <= names:

@@ -44,6 +44,11 @@ from ._policy import (
     IntLike,
     ParameterTypeError,
     ParameterValueError,
+    ValidationMode,
+    ValueTypeError,
+    get_validation,
+    set_validation,
+    validation,
 )
 
 __version__ = _version("typed_dists")
@@ -59,7 +64,13 @@ __all__ = [
     "IntLike",
     "ParameterTypeError",
     "ParameterValueError",
+    "ValueTypeError",
     "from_numpyro",
+    # validation modes
+    "ValidationMode",
+    "get_validation",
+    "set_validation",
+    "validation",
     # NumPyro's, unchanged
     "Distribution",
     "biject_to",

@@ -87,6 +87,7 @@ def check_AsymmetricLaplace(d: td.AsymmetricLaplace, key: Array, x: Array, n: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.AsymmetricLaplace)
+    assert_type(d.replace(), td.AsymmetricLaplace)
 
 
 def check_AsymmetricLaplaceQuantile(d: td.AsymmetricLaplaceQuantile, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -101,6 +102,7 @@ def check_AsymmetricLaplaceQuantile(d: td.AsymmetricLaplaceQuantile, key: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.AsymmetricLaplaceQuantile)
+    assert_type(d.replace(), td.AsymmetricLaplaceQuantile)
 
 
 def check_Beta(d: td.Beta, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -114,6 +116,7 @@ def check_Beta(d: td.Beta, key: Array, x: Array, n: Array, m: Array, base: td.No
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Beta)
+    assert_type(d.replace(), td.Beta)
 
 
 def check_BetaProportion(d: td.BetaProportion, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -128,6 +131,7 @@ def check_BetaProportion(d: td.BetaProportion, key: Array, x: Array, n: Array, m
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.BetaProportion)
+    assert_type(d.replace(), td.BetaProportion)
 
 
 def check_Cauchy(d: td.Cauchy, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -141,6 +145,7 @@ def check_Cauchy(d: td.Cauchy, key: Array, x: Array, n: Array, m: Array, base: t
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Cauchy)
+    assert_type(d.replace(), td.Cauchy)
 
 
 def check_Chi2(d: td.Chi2, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -155,6 +160,7 @@ def check_Chi2(d: td.Chi2, key: Array, x: Array, n: Array, m: Array, base: td.No
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Chi2)
+    assert_type(d.replace(), td.Chi2)
 
 
 def check_Dagum(d: td.Dagum, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -169,6 +175,7 @@ def check_Dagum(d: td.Dagum, key: Array, x: Array, n: Array, m: Array, base: td.
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Dagum)
+    assert_type(d.replace(), td.Dagum)
 
 
 def check_DoublyTruncatedPowerLaw(d: td.DoublyTruncatedPowerLaw, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -183,6 +190,7 @@ def check_DoublyTruncatedPowerLaw(d: td.DoublyTruncatedPowerLaw, key: Array, x: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.DoublyTruncatedPowerLaw)
+    assert_type(d.replace(), td.DoublyTruncatedPowerLaw)
 
 
 def check_Exponential(d: td.Exponential, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -195,6 +203,7 @@ def check_Exponential(d: td.Exponential, key: Array, x: Array, n: Array, m: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Exponential)
+    assert_type(d.replace(), td.Exponential)
 
 
 def check_Gamma(d: td.Gamma, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -208,6 +217,7 @@ def check_Gamma(d: td.Gamma, key: Array, x: Array, n: Array, m: Array, base: td.
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Gamma)
+    assert_type(d.replace(), td.Gamma)
 
 
 def check_Gompertz(d: td.Gompertz, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -221,6 +231,7 @@ def check_Gompertz(d: td.Gompertz, key: Array, x: Array, n: Array, m: Array, bas
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Gompertz)
+    assert_type(d.replace(), td.Gompertz)
 
 
 def check_Gumbel(d: td.Gumbel, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -234,6 +245,7 @@ def check_Gumbel(d: td.Gumbel, key: Array, x: Array, n: Array, m: Array, base: t
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Gumbel)
+    assert_type(d.replace(), td.Gumbel)
 
 
 def check_HalfCauchy(d: td.HalfCauchy, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -246,6 +258,7 @@ def check_HalfCauchy(d: td.HalfCauchy, key: Array, x: Array, n: Array, m: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.HalfCauchy)
+    assert_type(d.replace(), td.HalfCauchy)
 
 
 def check_HalfNormal(d: td.HalfNormal, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -258,6 +271,7 @@ def check_HalfNormal(d: td.HalfNormal, key: Array, x: Array, n: Array, m: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.HalfNormal)
+    assert_type(d.replace(), td.HalfNormal)
 
 
 def check_InverseGamma(d: td.InverseGamma, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -273,6 +287,7 @@ def check_InverseGamma(d: td.InverseGamma, key: Array, x: Array, n: Array, m: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.InverseGamma)
+    assert_type(d.replace(), td.InverseGamma)
 
 
 def check_Kumaraswamy(d: td.Kumaraswamy, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -286,6 +301,7 @@ def check_Kumaraswamy(d: td.Kumaraswamy, key: Array, x: Array, n: Array, m: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Kumaraswamy)
+    assert_type(d.replace(), td.Kumaraswamy)
 
 
 def check_Laplace(d: td.Laplace, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -299,6 +315,7 @@ def check_Laplace(d: td.Laplace, key: Array, x: Array, n: Array, m: Array, base:
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Laplace)
+    assert_type(d.replace(), td.Laplace)
 
 
 def check_Levy(d: td.Levy, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -312,6 +329,7 @@ def check_Levy(d: td.Levy, key: Array, x: Array, n: Array, m: Array, base: td.No
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Levy)
+    assert_type(d.replace(), td.Levy)
 
 
 def check_LogNormal(d: td.LogNormal, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -327,6 +345,7 @@ def check_LogNormal(d: td.LogNormal, key: Array, x: Array, n: Array, m: Array, b
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.LogNormal)
+    assert_type(d.replace(), td.LogNormal)
 
 
 def check_LogUniform(d: td.LogUniform, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -342,6 +361,7 @@ def check_LogUniform(d: td.LogUniform, key: Array, x: Array, n: Array, m: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.LogUniform)
+    assert_type(d.replace(), td.LogUniform)
 
 
 def check_Logistic(d: td.Logistic, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -355,6 +375,7 @@ def check_Logistic(d: td.Logistic, key: Array, x: Array, n: Array, m: Array, bas
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Logistic)
+    assert_type(d.replace(), td.Logistic)
 
 
 def check_LowerTruncatedPowerLaw(d: td.LowerTruncatedPowerLaw, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -368,6 +389,7 @@ def check_LowerTruncatedPowerLaw(d: td.LowerTruncatedPowerLaw, key: Array, x: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.LowerTruncatedPowerLaw)
+    assert_type(d.replace(), td.LowerTruncatedPowerLaw)
 
 
 def check_Normal(d: td.Normal, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -381,6 +403,7 @@ def check_Normal(d: td.Normal, key: Array, x: Array, n: Array, m: Array, base: t
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Normal)
+    assert_type(d.replace(), td.Normal)
 
 
 def check_Pareto(d: td.Pareto, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -396,6 +419,7 @@ def check_Pareto(d: td.Pareto, key: Array, x: Array, n: Array, m: Array, base: t
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Pareto)
+    assert_type(d.replace(), td.Pareto)
 
 
 def check_SoftLaplace(d: td.SoftLaplace, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -409,6 +433,7 @@ def check_SoftLaplace(d: td.SoftLaplace, key: Array, x: Array, n: Array, m: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.SoftLaplace)
+    assert_type(d.replace(), td.SoftLaplace)
 
 
 def check_StudentT(d: td.StudentT, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -423,6 +448,7 @@ def check_StudentT(d: td.StudentT, key: Array, x: Array, n: Array, m: Array, bas
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.StudentT)
+    assert_type(d.replace(), td.StudentT)
 
 
 def check_Uniform(d: td.Uniform, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -436,6 +462,7 @@ def check_Uniform(d: td.Uniform, key: Array, x: Array, n: Array, m: Array, base:
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Uniform)
+    assert_type(d.replace(), td.Uniform)
 
 
 def check_Weibull(d: td.Weibull, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -449,6 +476,7 @@ def check_Weibull(d: td.Weibull, key: Array, x: Array, n: Array, m: Array, base:
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Weibull)
+    assert_type(d.replace(), td.Weibull)
 
 
 def check_BernoulliLogits(d: td.BernoulliLogits, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -462,6 +490,7 @@ def check_BernoulliLogits(d: td.BernoulliLogits, key: Array, x: Array, n: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.BernoulliLogits)
+    assert_type(d.replace(), td.BernoulliLogits)
 
 
 def check_BernoulliProbs(d: td.BernoulliProbs, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -475,6 +504,7 @@ def check_BernoulliProbs(d: td.BernoulliProbs, key: Array, x: Array, n: Array, m
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.BernoulliProbs)
+    assert_type(d.replace(), td.BernoulliProbs)
 
 
 def check_BinomialLogits(d: td.BinomialLogits, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -489,6 +519,7 @@ def check_BinomialLogits(d: td.BinomialLogits, key: Array, x: Array, n: Array, m
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.BinomialLogits)
+    assert_type(d.replace(), td.BinomialLogits)
 
 
 def check_BinomialProbs(d: td.BinomialProbs, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -503,6 +534,7 @@ def check_BinomialProbs(d: td.BinomialProbs, key: Array, x: Array, n: Array, m: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.BinomialProbs)
+    assert_type(d.replace(), td.BinomialProbs)
 
 
 def check_CategoricalLogits(d: td.CategoricalLogits, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -516,6 +548,7 @@ def check_CategoricalLogits(d: td.CategoricalLogits, key: Array, x: Array, n: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.CategoricalLogits)
+    assert_type(d.replace(), td.CategoricalLogits)
 
 
 def check_CategoricalProbs(d: td.CategoricalProbs, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -529,6 +562,7 @@ def check_CategoricalProbs(d: td.CategoricalProbs, key: Array, x: Array, n: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.CategoricalProbs)
+    assert_type(d.replace(), td.CategoricalProbs)
 
 
 def check_Delta(d: td.Delta, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -543,6 +577,7 @@ def check_Delta(d: td.Delta, key: Array, x: Array, n: Array, m: Array, base: td.
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Delta)
+    assert_type(d.replace(), td.Delta)
 
 
 def check_DiscreteUniform(d: td.DiscreteUniform, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -556,6 +591,7 @@ def check_DiscreteUniform(d: td.DiscreteUniform, key: Array, x: Array, n: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.DiscreteUniform)
+    assert_type(d.replace(), td.DiscreteUniform)
 
 
 def check_GeometricLogits(d: td.GeometricLogits, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -569,6 +605,7 @@ def check_GeometricLogits(d: td.GeometricLogits, key: Array, x: Array, n: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.GeometricLogits)
+    assert_type(d.replace(), td.GeometricLogits)
 
 
 def check_GeometricProbs(d: td.GeometricProbs, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -582,6 +619,7 @@ def check_GeometricProbs(d: td.GeometricProbs, key: Array, x: Array, n: Array, m
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.GeometricProbs)
+    assert_type(d.replace(), td.GeometricProbs)
 
 
 def check_MultinomialLogits(d: td.MultinomialLogits, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -597,6 +635,7 @@ def check_MultinomialLogits(d: td.MultinomialLogits, key: Array, x: Array, n: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.MultinomialLogits)
+    assert_type(d.replace(), td.MultinomialLogits)
 
 
 def check_MultinomialProbs(d: td.MultinomialProbs, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -612,6 +651,7 @@ def check_MultinomialProbs(d: td.MultinomialProbs, key: Array, x: Array, n: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.MultinomialProbs)
+    assert_type(d.replace(), td.MultinomialProbs)
 
 
 def check_OrderedLogistic(d: td.OrderedLogistic, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -627,6 +667,7 @@ def check_OrderedLogistic(d: td.OrderedLogistic, key: Array, x: Array, n: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.OrderedLogistic)
+    assert_type(d.replace(), td.OrderedLogistic)
 
 
 def check_Poisson(d: td.Poisson, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -640,6 +681,7 @@ def check_Poisson(d: td.Poisson, key: Array, x: Array, n: Array, m: Array, base:
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Poisson)
+    assert_type(d.replace(), td.Poisson)
 
 
 def check_RelaxedBernoulliLogits(d: td.RelaxedBernoulliLogits, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -655,6 +697,7 @@ def check_RelaxedBernoulliLogits(d: td.RelaxedBernoulliLogits, key: Array, x: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.RelaxedBernoulliLogits)
+    assert_type(d.replace(), td.RelaxedBernoulliLogits)
 
 
 def check_ZeroInflatedPoisson(d: td.ZeroInflatedPoisson, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -669,6 +712,7 @@ def check_ZeroInflatedPoisson(d: td.ZeroInflatedPoisson, key: Array, x: Array, n
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.ZeroInflatedPoisson)
+    assert_type(d.replace(), td.ZeroInflatedPoisson)
 
 
 def check_Unit(d: td.Unit, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -681,6 +725,7 @@ def check_Unit(d: td.Unit, key: Array, x: Array, n: Array, m: Array, base: td.No
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Unit)
+    assert_type(d.replace(), td.Unit)
 
 
 def check_CAR(d: td.CAR, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -698,6 +743,7 @@ def check_CAR(d: td.CAR, key: Array, x: Array, n: Array, m: Array, base: td.Norm
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.CAR)
+    assert_type(d.replace(), td.CAR)
 
 
 def check_CirculantNormal(d: td.CirculantNormal, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -716,6 +762,7 @@ def check_CirculantNormal(d: td.CirculantNormal, key: Array, x: Array, n: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.CirculantNormal)
+    assert_type(d.replace(), td.CirculantNormal)
 
 
 def check_Dirichlet(d: td.Dirichlet, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -728,6 +775,7 @@ def check_Dirichlet(d: td.Dirichlet, key: Array, x: Array, n: Array, m: Array, b
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Dirichlet)
+    assert_type(d.replace(), td.Dirichlet)
 
 
 def check_EulerMaruyama(d: td.EulerMaruyama, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -742,6 +790,7 @@ def check_EulerMaruyama(d: td.EulerMaruyama, key: Array, x: Array, n: Array, m: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.EulerMaruyama)
+    assert_type(d.replace(), td.EulerMaruyama)
 
 
 def check_GaussianCopula(d: td.GaussianCopula, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -758,6 +807,7 @@ def check_GaussianCopula(d: td.GaussianCopula, key: Array, x: Array, n: Array, m
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.GaussianCopula)
+    assert_type(d.replace(), td.GaussianCopula)
 
 
 def check_GaussianCopulaBeta(d: td.GaussianCopulaBeta, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -776,6 +826,7 @@ def check_GaussianCopulaBeta(d: td.GaussianCopulaBeta, key: Array, x: Array, n: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.GaussianCopulaBeta)
+    assert_type(d.replace(), td.GaussianCopulaBeta)
 
 
 def check_GaussianRandomWalk(d: td.GaussianRandomWalk, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -789,6 +840,7 @@ def check_GaussianRandomWalk(d: td.GaussianRandomWalk, key: Array, x: Array, n: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.GaussianRandomWalk)
+    assert_type(d.replace(), td.GaussianRandomWalk)
 
 
 def check_GaussianStateSpace(d: td.GaussianStateSpace, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -808,6 +860,7 @@ def check_GaussianStateSpace(d: td.GaussianStateSpace, key: Array, x: Array, n: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.GaussianStateSpace)
+    assert_type(d.replace(), td.GaussianStateSpace)
 
 
 def check_InverseWishart(d: td.InverseWishart, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -827,6 +880,7 @@ def check_InverseWishart(d: td.InverseWishart, key: Array, x: Array, n: Array, m
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.InverseWishart)
+    assert_type(d.replace(), td.InverseWishart)
 
 
 def check_InverseWishartCholesky(d: td.InverseWishartCholesky, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -844,6 +898,7 @@ def check_InverseWishartCholesky(d: td.InverseWishartCholesky, key: Array, x: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.InverseWishartCholesky)
+    assert_type(d.replace(), td.InverseWishartCholesky)
 
 
 def check_LKJ(d: td.LKJ, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -860,6 +915,7 @@ def check_LKJ(d: td.LKJ, key: Array, x: Array, n: Array, m: Array, base: td.Norm
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.LKJ)
+    assert_type(d.replace(), td.LKJ)
 
 
 def check_LKJCholesky(d: td.LKJCholesky, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -874,6 +930,7 @@ def check_LKJCholesky(d: td.LKJCholesky, key: Array, x: Array, n: Array, m: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.LKJCholesky)
+    assert_type(d.replace(), td.LKJCholesky)
 
 
 def check_LowRankMultivariateNormal(d: td.LowRankMultivariateNormal, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -891,6 +948,7 @@ def check_LowRankMultivariateNormal(d: td.LowRankMultivariateNormal, key: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.LowRankMultivariateNormal)
+    assert_type(d.replace(), td.LowRankMultivariateNormal)
 
 
 def check_MatrixNormal(d: td.MatrixNormal, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -905,6 +963,7 @@ def check_MatrixNormal(d: td.MatrixNormal, key: Array, x: Array, n: Array, m: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.MatrixNormal)
+    assert_type(d.replace(), td.MatrixNormal)
 
 
 def check_MultivariateNormal(d: td.MultivariateNormal, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -923,6 +982,7 @@ def check_MultivariateNormal(d: td.MultivariateNormal, key: Array, x: Array, n: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.MultivariateNormal)
+    assert_type(d.replace(), td.MultivariateNormal)
 
 
 def check_MultivariateStudentT(d: td.MultivariateStudentT, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -940,6 +1000,7 @@ def check_MultivariateStudentT(d: td.MultivariateStudentT, key: Array, x: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.MultivariateStudentT)
+    assert_type(d.replace(), td.MultivariateStudentT)
 
 
 def check_Wishart(d: td.Wishart, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -959,6 +1020,7 @@ def check_Wishart(d: td.Wishart, key: Array, x: Array, n: Array, m: Array, base:
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Wishart)
+    assert_type(d.replace(), td.Wishart)
 
 
 def check_WishartCholesky(d: td.WishartCholesky, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -976,6 +1038,7 @@ def check_WishartCholesky(d: td.WishartCholesky, key: Array, x: Array, n: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.WishartCholesky)
+    assert_type(d.replace(), td.WishartCholesky)
 
 
 def check_ZeroSumNormal(d: td.ZeroSumNormal, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -990,6 +1053,7 @@ def check_ZeroSumNormal(d: td.ZeroSumNormal, key: Array, x: Array, n: Array, m: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.ZeroSumNormal)
+    assert_type(d.replace(), td.ZeroSumNormal)
 
 
 def check_ProjectedNormal(d: td.ProjectedNormal, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1002,6 +1066,7 @@ def check_ProjectedNormal(d: td.ProjectedNormal, key: Array, x: Array, n: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.ProjectedNormal)
+    assert_type(d.replace(), td.ProjectedNormal)
 
 
 def check_SineBivariateVonMises(d: td.SineBivariateVonMises, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1019,6 +1084,7 @@ def check_SineBivariateVonMises(d: td.SineBivariateVonMises, key: Array, x: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.SineBivariateVonMises)
+    assert_type(d.replace(), td.SineBivariateVonMises)
 
 
 def check_SineSkewed(d: td.SineSkewed, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1032,6 +1098,7 @@ def check_SineSkewed(d: td.SineSkewed, key: Array, x: Array, n: Array, m: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.SineSkewed)
+    assert_type(d.replace(), td.SineSkewed)
 
 
 def check_VonMises(d: td.VonMises, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1045,6 +1112,7 @@ def check_VonMises(d: td.VonMises, key: Array, x: Array, n: Array, m: Array, bas
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.VonMises)
+    assert_type(d.replace(), td.VonMises)
 
 
 def check_BetaBinomial(d: td.BetaBinomial, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1059,6 +1127,7 @@ def check_BetaBinomial(d: td.BetaBinomial, key: Array, x: Array, n: Array, m: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.BetaBinomial)
+    assert_type(d.replace(), td.BetaBinomial)
 
 
 def check_BetaNegativeBinomial(d: td.BetaNegativeBinomial, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1073,6 +1142,7 @@ def check_BetaNegativeBinomial(d: td.BetaNegativeBinomial, key: Array, x: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.BetaNegativeBinomial)
+    assert_type(d.replace(), td.BetaNegativeBinomial)
 
 
 def check_DirichletMultinomial(d: td.DirichletMultinomial, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1087,6 +1157,7 @@ def check_DirichletMultinomial(d: td.DirichletMultinomial, key: Array, x: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.DirichletMultinomial)
+    assert_type(d.replace(), td.DirichletMultinomial)
 
 
 def check_GammaPoisson(d: td.GammaPoisson, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1100,6 +1171,7 @@ def check_GammaPoisson(d: td.GammaPoisson, key: Array, x: Array, n: Array, m: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.GammaPoisson)
+    assert_type(d.replace(), td.GammaPoisson)
 
 
 def check_NegativeBinomial2(d: td.NegativeBinomial2, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1113,6 +1185,7 @@ def check_NegativeBinomial2(d: td.NegativeBinomial2, key: Array, x: Array, n: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.NegativeBinomial2)
+    assert_type(d.replace(), td.NegativeBinomial2)
 
 
 def check_NegativeBinomialLogits(d: td.NegativeBinomialLogits, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1128,6 +1201,7 @@ def check_NegativeBinomialLogits(d: td.NegativeBinomialLogits, key: Array, x: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.NegativeBinomialLogits)
+    assert_type(d.replace(), td.NegativeBinomialLogits)
 
 
 def check_NegativeBinomialProbs(d: td.NegativeBinomialProbs, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1143,6 +1217,7 @@ def check_NegativeBinomialProbs(d: td.NegativeBinomialProbs, key: Array, x: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.NegativeBinomialProbs)
+    assert_type(d.replace(), td.NegativeBinomialProbs)
 
 
 def check_ExpandedDistribution(d: td.ExpandedDistribution, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1155,6 +1230,7 @@ def check_ExpandedDistribution(d: td.ExpandedDistribution, key: Array, x: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.ExpandedDistribution)
+    assert_type(d.replace(), td.ExpandedDistribution)
 
 
 def check_FoldedDistribution(d: td.FoldedDistribution, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1168,6 +1244,7 @@ def check_FoldedDistribution(d: td.FoldedDistribution, key: Array, x: Array, n: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.FoldedDistribution)
+    assert_type(d.replace(), td.FoldedDistribution)
 
 
 def check_ImproperUniform(d: td.ImproperUniform, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1179,6 +1256,7 @@ def check_ImproperUniform(d: td.ImproperUniform, key: Array, x: Array, n: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.ImproperUniform)
+    assert_type(d.replace(), td.ImproperUniform)
 
 
 def check_Independent(d: td.Independent, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1192,6 +1270,7 @@ def check_Independent(d: td.Independent, key: Array, x: Array, n: Array, m: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Independent)
+    assert_type(d.replace(), td.Independent)
 
 
 def check_MaskedDistribution(d: td.MaskedDistribution, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1204,6 +1283,7 @@ def check_MaskedDistribution(d: td.MaskedDistribution, key: Array, x: Array, n: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.MaskedDistribution)
+    assert_type(d.replace(), td.MaskedDistribution)
 
 
 def check_TransformedDistribution(d: td.TransformedDistribution, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1217,6 +1297,7 @@ def check_TransformedDistribution(d: td.TransformedDistribution, key: Array, x: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.TransformedDistribution)
+    assert_type(d.replace(), td.TransformedDistribution)
 
 
 def check_IntervalCensoredDistribution(d: td.IntervalCensoredDistribution, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1231,6 +1312,7 @@ def check_IntervalCensoredDistribution(d: td.IntervalCensoredDistribution, key: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.IntervalCensoredDistribution)
+    assert_type(d.replace(), td.IntervalCensoredDistribution)
 
 
 def check_LeftCensoredDistribution(d: td.LeftCensoredDistribution, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1244,6 +1326,7 @@ def check_LeftCensoredDistribution(d: td.LeftCensoredDistribution, key: Array, x
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.LeftCensoredDistribution)
+    assert_type(d.replace(), td.LeftCensoredDistribution)
 
 
 def check_LeftTruncatedDistribution(d: td.LeftTruncatedDistribution, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1257,6 +1340,7 @@ def check_LeftTruncatedDistribution(d: td.LeftTruncatedDistribution, key: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.LeftTruncatedDistribution)
+    assert_type(d.replace(), td.LeftTruncatedDistribution)
 
 
 def check_LeftTruncatedGamma(d: td.LeftTruncatedGamma, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1270,6 +1354,7 @@ def check_LeftTruncatedGamma(d: td.LeftTruncatedGamma, key: Array, x: Array, n: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.LeftTruncatedGamma)
+    assert_type(d.replace(), td.LeftTruncatedGamma)
 
 
 def check_RightCensoredDistribution(d: td.RightCensoredDistribution, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1283,6 +1368,7 @@ def check_RightCensoredDistribution(d: td.RightCensoredDistribution, key: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.RightCensoredDistribution)
+    assert_type(d.replace(), td.RightCensoredDistribution)
 
 
 def check_RightTruncatedDistribution(d: td.RightTruncatedDistribution, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1296,6 +1382,7 @@ def check_RightTruncatedDistribution(d: td.RightTruncatedDistribution, key: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.RightTruncatedDistribution)
+    assert_type(d.replace(), td.RightTruncatedDistribution)
 
 
 def check_RightTruncatedGamma(d: td.RightTruncatedGamma, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1309,6 +1396,7 @@ def check_RightTruncatedGamma(d: td.RightTruncatedGamma, key: Array, x: Array, n
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.RightTruncatedGamma)
+    assert_type(d.replace(), td.RightTruncatedGamma)
 
 
 def check_TruncatedPolyaGamma(d: td.TruncatedPolyaGamma, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1320,6 +1408,7 @@ def check_TruncatedPolyaGamma(d: td.TruncatedPolyaGamma, key: Array, x: Array, n
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.TruncatedPolyaGamma)
+    assert_type(d.replace(), td.TruncatedPolyaGamma)
 
 
 def check_TwoSidedTruncatedDistribution(d: td.TwoSidedTruncatedDistribution, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1334,6 +1423,7 @@ def check_TwoSidedTruncatedDistribution(d: td.TwoSidedTruncatedDistribution, key
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.TwoSidedTruncatedDistribution)
+    assert_type(d.replace(), td.TwoSidedTruncatedDistribution)
 
 
 def check_TwoSidedTruncatedGamma(d: td.TwoSidedTruncatedGamma, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1348,6 +1438,7 @@ def check_TwoSidedTruncatedGamma(d: td.TwoSidedTruncatedGamma, key: Array, x: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.TwoSidedTruncatedGamma)
+    assert_type(d.replace(), td.TwoSidedTruncatedGamma)
 
 
 def check_HurdleGamma(d: td.HurdleGamma, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1363,6 +1454,7 @@ def check_HurdleGamma(d: td.HurdleGamma, key: Array, x: Array, n: Array, m: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.HurdleGamma)
+    assert_type(d.replace(), td.HurdleGamma)
 
 
 def check_HurdleLogNormal(d: td.HurdleLogNormal, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1378,6 +1470,7 @@ def check_HurdleLogNormal(d: td.HurdleLogNormal, key: Array, x: Array, n: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.HurdleLogNormal)
+    assert_type(d.replace(), td.HurdleLogNormal)
 
 
 def check_HurdleLogits(d: td.HurdleLogits, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1392,6 +1485,7 @@ def check_HurdleLogits(d: td.HurdleLogits, key: Array, x: Array, n: Array, m: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.HurdleLogits)
+    assert_type(d.replace(), td.HurdleLogits)
 
 
 def check_HurdlePoisson(d: td.HurdlePoisson, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1406,6 +1500,7 @@ def check_HurdlePoisson(d: td.HurdlePoisson, key: Array, x: Array, n: Array, m: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.HurdlePoisson)
+    assert_type(d.replace(), td.HurdlePoisson)
 
 
 def check_HurdleProbs(d: td.HurdleProbs, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1419,6 +1514,7 @@ def check_HurdleProbs(d: td.HurdleProbs, key: Array, x: Array, n: Array, m: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.HurdleProbs)
+    assert_type(d.replace(), td.HurdleProbs)
 
 
 def check_MixtureGeneral(d: td.MixtureGeneral, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1436,6 +1532,7 @@ def check_MixtureGeneral(d: td.MixtureGeneral, key: Array, x: Array, n: Array, m
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.MixtureGeneral)
+    assert_type(d.replace(), td.MixtureGeneral)
 
 
 def check_MixtureSameFamily(d: td.MixtureSameFamily, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1453,6 +1550,7 @@ def check_MixtureSameFamily(d: td.MixtureSameFamily, key: Array, x: Array, n: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.MixtureSameFamily)
+    assert_type(d.replace(), td.MixtureSameFamily)
 
 
 def check_ZeroInflatedLogits(d: td.ZeroInflatedLogits, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1467,6 +1565,7 @@ def check_ZeroInflatedLogits(d: td.ZeroInflatedLogits, key: Array, x: Array, n: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.ZeroInflatedLogits)
+    assert_type(d.replace(), td.ZeroInflatedLogits)
 
 
 def check_ZeroInflatedProbs(d: td.ZeroInflatedProbs, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
@@ -1480,3 +1579,4 @@ def check_ZeroInflatedProbs(d: td.ZeroInflatedProbs, key: Array, x: Array, n: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.ZeroInflatedProbs)
+    assert_type(d.replace(), td.ZeroInflatedProbs)

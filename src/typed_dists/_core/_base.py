@@ -51,6 +51,7 @@ import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
+from jax.typing import ArrayLike
 from jaxtyping import Array
 from numpyro.distributions import Distribution, MaskedDistribution, constraints
 from numpyro.distributions.distribution import (
@@ -65,7 +66,13 @@ from .._policy import (
     ParameterTypeError,
     ParameterValueError,
     check_arguments,
+    check_stored,
+    check_value,
     check_values,
+    field_kinds,
+    get_validation,
+    guard_traced,
+    is_tracer,
     parameter_specs,
     validation_enabled,
 )
@@ -213,16 +220,20 @@ def _construct(
         if isinstance(value, Distribution | list | tuple):
             # `isinstance` narrows an `object` to `list[Unknown]`; any list is fine.
             arguments[option.name] = _typed_argument(owner, option.name, value)  # pyright: ignore[reportUnknownArgumentType]
-    checked = check_arguments(owner, parameters, options, arguments)
+    mode = get_validation()
+    checked = check_arguments(
+        owner, parameters, options, arguments, shapes=mode != "off"
+    )
     dtype = _float_dtype(checked)
     dist = _build_numpyro(owner, cls, checked, dtype)
-    validate = validation_enabled(validate_args)
+    validate = _validates(mode, validate_args)
     if validate:
         check_values(owner, cls.numpyro_class.arg_constraints, checked, dist)
     stored = {
         name: _stored(dist, attribute, checked)
         for name, attribute in _numpyro_attributes(cls).items()
     }
+    rebuild = False
     if dtype is not None and any(_other_float(v, dtype) for v in stored.values()):
         # NumPyro derived a field in another float dtype (e.g. `scale_tril`
         # from a precision matrix, in float64 under x64): store one dtype.
@@ -230,7 +241,14 @@ def _construct(
             name: v.astype(dtype) if _other_float(v, dtype) else v
             for name, v in stored.items()
         }
-        dist = _new_numpyro(cls, stored)
+        rebuild = True
+    if mode == "checked" and validate:
+        guarded = _guarded(cls, stored)
+        rebuild = rebuild or guarded is not stored
+        stored = guarded
+    if rebuild:
+        names = numpyro_names(cls)
+        dist = _new_numpyro(cls, {names[k]: v for k, v in stored.items()})
     dist._validate_args = validate
     # The fields are known and the values checked: bypass Equinox's
     # `__setattr__` guards (they look for methods and jax-transformed
@@ -239,6 +257,33 @@ def _construct(
         object.__setattr__(self, name, value)
     object.__setattr__(self, "_validate_args", validate)
     object.__setattr__(self, "_numpyro", dist)
+
+
+def _validates(mode: str, validate_args: bool | None) -> bool:
+    """Whether values are checked: an explicit `validate_args` decides; else
+    the mode ("checked": always, "off": never, "default": NumPyro's switch)."""
+    if validate_args is not None:
+        return validate_args
+    if mode == "checked":
+        return True
+    if mode == "off":
+        return False
+    return validation_enabled(None)
+
+
+def _guarded(
+    cls: type[TypedDistribution[Any]], fields: dict[str, Any]
+) -> dict[str, Any]:
+    """`fields` with each traced, constrained one tied to a run-time check
+    ("checked" mode); `fields` itself when nothing is traced."""
+    names = numpyro_names(cls)
+    if not any(is_tracer(v) for v in fields.values()):
+        return fields
+    by_numpyro_name = {names[k]: v for k, v in fields.items()}
+    guarded = guard_traced(
+        cls.__name__, cls.numpyro_class.arg_constraints, by_numpyro_name
+    )
+    return {k: guarded[names[k]] for k in fields}
 
 
 class _Constructor:
@@ -338,11 +383,49 @@ class TypedDistribution(
         """
         dist = self.__dict__.get("_numpyro")
         if dist is None:
+            # Rebuilt from leaves: the constructor did not check these fields.
             cls = type(self)
-            dist = _new_numpyro(cls, _numpyro_arguments(self))
+            fields = {name: getattr(self, name) for name in numpyro_names(cls)}
+            check_stored(cls.__name__, _field_kinds(cls), fields, numpyro_names(cls))
+            if get_validation() == "checked" and self._validate_args:
+                fields = _guarded(cls, fields)
+            names = numpyro_names(cls)
+            dist = _new_numpyro(cls, {names[k]: v for k, v in fields.items()})
             dist._validate_args = self._validate_args
             object.__setattr__(self, "_numpyro", dist)
         return cast(D, dist)
+
+    def replace(self, **changes: object) -> Self:
+        """A copy with some parameters replaced, checked like a new instance.
+
+        Takes the constructor's parameter names (`d.replace(loc=jnp.ones(3))`)
+        and builds a new instance from this one's parameters and the changes,
+        so every check of the constructor applies. Giving one member of an
+        exclusive parametrisation replaces the one stored (e.g.
+        `mvn.replace(covariance_matrix=c)`). Prefer it to `eqx.tree_at` for
+        changing parameters: a module rebuilt from its leaves is only checked
+        for dtypes, when it is used.
+
+        **Raises:** `TypeError` for a name the constructor does not take;
+        `ParameterTypeError` / `ParameterValueError` as the constructor does.
+        """
+        cls = type(self)
+        arguments = _numpyro_arguments(self)
+        accepted = set(inspect.signature(cls.__init__).parameters) - {"self"}
+        unknown = sorted(set(changes) - accepted)
+        if unknown:
+            raise TypeError(
+                f"{cls.__name__}.replace: unknown parameter(s) {unknown}; "
+                f"{cls.__name__} takes {sorted(accepted)}."
+            )
+        one_of = cls._one_of
+        if one_of and any(name in changes for name in one_of):
+            arguments = {k: v for k, v in arguments.items() if k not in one_of}
+        arguments.update(changes)
+        if "validate_args" in accepted and "validate_args" not in changes:
+            arguments["validate_args"] = self._validate_args
+        arguments = {k: v for k, v in arguments.items() if k in accepted}
+        return cls(**arguments)
 
     # Hidden from static checkers: with it, any attribute name (a typo such as
     # `d.scal`) would type-check as `Any`. Declared fields, `Derived`
@@ -430,7 +513,15 @@ class TypedDistribution(
         )
         return jnp.asarray(value), intermediates
 
-    def log_prob(self, value: Any, intermediates: list[Any] | None = None) -> Array:
+    def log_prob(
+        self, value: ArrayLike, intermediates: list[Any] | None = None
+    ) -> Array:
+        """The log-density (or log-mass) of `value`, NumPyro's.
+
+        **Raises:** `ValueTypeError` (a `TypeError`) for a value that is not
+        a real number or array (a string, `None`, a complex or float0 array).
+        """
+        check_value(type(self).__name__, "log_prob", value)
         dist = self.to_numpyro()
         if intermediates is None:
             return jnp.asarray(dist.log_prob(value))
@@ -454,10 +545,12 @@ class TypedDistribution(
     def entropy(self) -> Array:
         return jnp.asarray(self.to_numpyro().entropy())
 
-    def cdf(self, value: Any) -> Array:
+    def cdf(self, value: ArrayLike) -> Array:
+        check_value(type(self).__name__, "cdf", value)
         return jnp.asarray(self.to_numpyro().cdf(value))
 
-    def icdf(self, q: Any) -> Array:
+    def icdf(self, q: ArrayLike) -> Array:
+        check_value(type(self).__name__, "icdf", q)
         return jnp.asarray(self.to_numpyro().icdf(q))
 
     def enumerate_support(self, expand: bool = True) -> Array:
@@ -576,6 +669,17 @@ def numpyro_names(cls: type) -> dict[str, str]:
         }
         _NUMPYRO_NAMES[cls] = names
         return names
+
+
+_FIELD_KINDS: dict[type, dict[str, tuple[Any, bool]]] = {}
+
+
+def _field_kinds(cls: type) -> dict[str, tuple[Any, bool]]:
+    """Each array field's kind, read once per class (annotations resolve late)."""
+    kinds = _FIELD_KINDS.get(cls)
+    if kinds is None:
+        kinds = _FIELD_KINDS[cls] = field_kinds(cls)
+    return kinds
 
 
 def _numpyro_attributes(cls: type) -> dict[str, str]:

@@ -27,12 +27,15 @@ from beartype.door import is_bearable
 from jaxtyping import AbstractArray
 
 from ._dtypes import Kind, describe, dtype_kind, promote_floats, to_int_array
-from ._errors import ParameterTypeError
+from ._errors import ParameterTypeError, ValueTypeError
 
 __all__ = [
     "OptionSpec",
     "ParameterSpec",
     "check_arguments",
+    "check_stored",
+    "check_value",
+    "field_kinds",
     "parameter_specs",
 ]
 
@@ -292,6 +295,8 @@ def check_arguments(
     specs: tuple[ParameterSpec, ...],
     options: tuple[OptionSpec, ...],
     arguments: Mapping[str, object],
+    *,
+    shapes: bool = True,
 ) -> dict[str, object]:
     """Check and promote one constructor call's arguments.
 
@@ -300,6 +305,9 @@ def check_arguments(
     bool parameters as JAX bool arrays (Python bools as they are, since
     NumPyro treats them apart), options unchanged. Optional parameters given
     as `None` are left out.
+
+    With `shapes=False` (validation mode "off") only the kind and dtype of
+    each parameter are checked, without beartype, and options are not checked.
 
     **Raises:** `ParameterTypeError` naming `owner` and the parameter for a
     rejected kind or dtype, or for shapes that do not fit together.
@@ -315,7 +323,11 @@ def check_arguments(
             ok, checkable, promotable = _as_checkable(spec, value)
             if not ok:
                 raise _type_error(owner, spec, value)
-            if not is_bearable(checkable, spec.hint):
+            if not shapes:
+                dtype = getattr(checkable, "dtype", None)
+                if dtype is None or dtype_kind(dtype) != spec.kind:
+                    raise _type_error(owner, spec, value)
+            elif not is_bearable(checkable, spec.hint):
                 dtype = getattr(checkable, "dtype", None)
                 if dtype is None or dtype_kind(dtype) != spec.kind:
                     raise _type_error(owner, spec, value)
@@ -331,7 +343,7 @@ def check_arguments(
                 out[spec.name] = jnp.asarray(promotable, dtype=bool)
     for option in options:
         value = arguments[option.name]
-        if not is_bearable(value, option.annotation):
+        if shapes and not is_bearable(value, option.annotation):
             raise ParameterTypeError(
                 f"{owner}: option `{option.name}` expected "
                 f"{_annotation_text(option.annotation)}, got {describe(value)}."
@@ -348,3 +360,121 @@ def _annotation_text(annotation: object) -> str:
     if isinstance(annotation, type):
         return annotation.__name__
     return str(annotation).replace("typing.", "")
+
+
+# ---------------------------------------------------------------------------
+# Stored fields (the back door: modules rebuilt from their leaves)
+
+
+def field_kinds(cls: type) -> dict[str, tuple[Kind, bool]]:
+    """Each array field of a typed class: its kind and whether `None` is allowed.
+
+    Read from the field annotations (`Float[Array, ...]`, `Int[...]`,
+    `Bool[...]`, optionally `| None`); other fields are left out.
+    """
+    hints = typing.get_type_hints(cls, include_extras=True)
+    kinds: dict[str, tuple[Kind, bool]] = {}
+    for field in dataclasses.fields(cls):
+        members = _union_members(hints.get(field.name, Any))
+        arrays = [
+            m for m in members if isinstance(m, type) and issubclass(m, AbstractArray)
+        ]
+        names = {m.dtype.__name__ for m in arrays}
+        kind: Kind | None = (
+            "float"
+            if names == {"Float"}
+            else "int"
+            if names == {"Int"}
+            else "bool"
+            if names == {"Bool"}
+            else None
+        )
+        if kind is not None:
+            kinds[field.name] = (kind, type(None) in members)
+    return kinds
+
+
+def _stored_kind_ok(kind: Kind, value: object) -> bool:
+    if isinstance(value, bool | np.bool_):
+        return kind == "bool"
+    if isinstance(value, int):
+        return kind in ("float", "int")
+    if isinstance(value, float):
+        return kind == "float"
+    dtype = getattr(value, "dtype", None)
+    if not isinstance(value, jax.Array | np.ndarray | np.generic) or dtype is None:
+        return False
+    return dtype_kind(dtype) == kind
+
+
+def check_stored(
+    owner: str,
+    kinds: Mapping[str, tuple[Kind, bool]],
+    values: Mapping[str, object],
+    names: Mapping[str, str],
+) -> None:
+    """Check the kind and dtype of a module's array fields before use.
+
+    A module rebuilt from its leaves (`eqx.tree_at`, `jax.tree.map`,
+    unflattening, a gradient) was not built by its constructor, so nothing
+    checked what its fields hold. `names` gives each field's parameter name
+    (as the user passes it).
+
+    **Raises:** `ParameterTypeError` naming `owner` and the parameter.
+    """
+    for field, (kind, optional) in kinds.items():
+        value = values[field]
+        if value is None and optional:
+            continue
+        if _stored_kind_ok(kind, value):
+            continue
+        name = names.get(field, field)
+        table = _KIND_HINTS[kind]
+        hint = table.get(_problem(value), table["other"]).format(name=name)
+        what = {
+            "float": "a floating-point array",
+            "int": "an integer array",
+            "bool": "a bool array",
+        }[kind]
+        raise ParameterTypeError(
+            f"{owner}: parameter `{name}` holds {describe(value)}, but {owner} "
+            f"stores {what} there.\nThis module was rebuilt from its leaves "
+            "(`eqx.tree_at`, `jax.tree.map`, unflattening, a gradient), which "
+            f"skips the constructor's checks; use `.replace({name}=...)` to "
+            f"change a parameter with the checks. {hint}"
+        )
+
+
+# ---------------------------------------------------------------------------
+# Values given to log_prob, cdf, icdf
+
+_VALUE_HINTS = {
+    "none": "Pass the value whose density you want, as a number or an array.",
+    "sequence": "Lists and tuples are not arrays; pass `jnp.asarray(value)`.",
+    "complex": "Densities are defined for real values; pass `value.real`.",
+    "float0": _HINTS["float0"].replace("the float parameter", "the value"),
+    "other": "Pass a Python number or a NumPy/JAX array of real numbers.",
+}
+
+
+def check_value(owner: str, method: str, value: object) -> None:
+    """Check the kind of a value given to `log_prob` (or `cdf`, `icdf`).
+
+    Python numbers and bools, and NumPy or JAX arrays (tracers too) of bool,
+    integer or floating dtype are accepted; their values are NumPyro's to
+    judge (outside the support, `log_prob` is `-inf`).
+
+    **Raises:** `ValueTypeError` (a `TypeError`) naming `owner.method`, for
+    `None`, strings, lists, complex or float0 arrays and other objects.
+    """
+    if isinstance(value, bool | int | float):
+        return
+    dtype = getattr(value, "dtype", None)
+    array = isinstance(value, jax.Array | np.ndarray | np.generic)
+    if array and dtype is not None and dtype_kind(dtype) in ("float", "int", "bool"):
+        return
+    hint = _VALUE_HINTS.get(_problem(value), _VALUE_HINTS["other"])
+    raise ValueTypeError(
+        f"{owner}.{method}: `value` expected a real number or array, got "
+        f"{describe(value)}.\n{hint}"
+    )

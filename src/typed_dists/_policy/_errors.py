@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from jaxtyping import TypeCheckError
 
-__all__ = ["ParameterTypeError", "ParameterValueError"]
+__all__ = ["ParameterTypeError", "ParameterValueError", "ValueTypeError"]
 
 
 class ParameterTypeError(TypeCheckError):
@@ -25,4 +25,14 @@ class ParameterValueError(ValueError):
     NumPyro's own validation it is checked only for concrete values and only
     while validation is enabled (`validate_args`, or
     `numpyro.enable_validation`); traced values inside `jax.jit` are skipped.
+    """
+
+
+class ValueTypeError(TypeError):
+    """A value given to `log_prob`, `cdf` or `icdf` is of the wrong kind.
+
+    For example a string, `None`, a complex or a float0 array. Values of the
+    right kind outside the support are not errors: as in NumPyro, their
+    log-density is `-inf` (with a warning when validation is on and the value
+    is concrete).
     """

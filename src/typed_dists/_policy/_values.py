@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -13,7 +14,7 @@ from numpyro.distributions import Distribution, constraints
 from ._dtypes import is_tracer
 from ._errors import ParameterValueError
 
-__all__ = ["check_values", "validation_enabled"]
+__all__ = ["check_values", "guard_traced", "validation_enabled"]
 
 
 def validation_enabled(validate_args: bool | None) -> bool:
@@ -81,3 +82,34 @@ def check_values(
                 f"{owner}: parameter `{name}` must satisfy the constraint "
                 f"{constraint!r}; {where}."
             )
+
+
+def guard_traced(
+    owner: str,
+    arg_constraints: Mapping[str, constraints.Constraint[Any]],
+    values: Mapping[str, Any],
+) -> dict[str, Any]:
+    """Tie each traced value to a run-time check of its constraint.
+
+    The "checked" validation mode's check inside compiled code: each traced
+    value with a (non-dependent) constraint is returned through
+    `equinox.error_if`, so computing anything from it raises, naming `owner`
+    and the parameter, when an element violates the constraint (NaN violates
+    every constraint). Concrete values and unconstrained ones are returned
+    unchanged; they are checked eagerly by `check_values`.
+    """
+    guarded = dict(values)
+    for name, value in values.items():
+        constraint = arg_constraints.get(name)
+        # NumPyro leaves `is_dependent` unannotated.
+        if constraint is None or constraints.is_dependent(constraint):  # type: ignore[no-untyped-call]
+            continue
+        if not is_tracer(value):
+            continue
+        guarded[name] = eqx.error_if(
+            value,
+            ~jnp.asarray(constraint(value), dtype=bool),
+            f"{owner}: parameter `{name}` violates its constraint "
+            f"{constraint!r} (typed_dists validation mode 'checked').",
+        )
+    return guarded
