@@ -637,6 +637,12 @@ def _build_numpyro(
     """
     try:
         return _new_numpyro(cls, checked)
+    except ValueError as error:
+        # NumPyro's own argument checks (e.g. Delta's `event_dim` beyond `v`).
+        given = ", ".join(f"`{name}`" for name in checked)
+        raise ParameterValueError(
+            f"{owner}: NumPyro rejected the arguments {given}: {error}"
+        ) from error
     except (TypeError, NotImplementedError) as error:
         if dtype is None or dtype.itemsize >= 4:
             raise

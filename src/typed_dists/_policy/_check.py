@@ -27,7 +27,7 @@ from beartype.door import is_bearable
 from jaxtyping import AbstractArray
 
 from ._dtypes import Kind, describe, dtype_kind, promote_floats, to_int_array
-from ._errors import ParameterTypeError, ValueTypeError
+from ._errors import ParameterTypeError, ParameterValueError, ValueTypeError
 
 __all__ = [
     "OptionSpec",
@@ -167,6 +167,14 @@ _HINTS = {
         "`jnp.asarray({name}, dtype=float)`."
     ),
     "none": "`None` is not a value for this parameter; pass a number or an array.",
+    "masked": (
+        "A masked array's mask would be ignored; pass `{name}.filled(...)`, or "
+        "mask the distribution instead (`.mask(...)`)."
+    ),
+    "longdouble": (
+        "NumPy's extended precision (long double) is not a JAX dtype; pass "
+        "`{name}.astype(np.float64)`."
+    ),
     "other": "Pass a Python number or a NumPy/JAX floating array.",
 }
 
@@ -180,6 +188,7 @@ _INT_HINTS = {
     "float0": _HINTS["float0"].replace("float parameter", "integer parameter"),
     "sequence": _HINTS["sequence"].replace("dtype=float", "dtype=int"),
     "none": _HINTS["none"],
+    "masked": _HINTS["masked"],
     "other": "Pass a Python int or a NumPy/JAX integer array.",
 }
 
@@ -196,6 +205,7 @@ _BOOL_HINTS = {
     "float0": _HINTS["float0"].replace("float parameter", "indicator"),
     "sequence": _HINTS["sequence"].replace("dtype=float", "dtype=bool"),
     "none": _HINTS["none"],
+    "masked": _HINTS["masked"],
     "other": "Pass a Python bool or a NumPy/JAX bool array.",
 }
 
@@ -206,6 +216,8 @@ def _problem(value: object) -> str:
     """Classify a rejected value for the fix-it hint."""
     if value is None:
         return "none"
+    if isinstance(value, np.ma.MaskedArray):
+        return "masked"
     if isinstance(value, bool | np.bool_):
         return "bool"
     if isinstance(value, list | tuple):
@@ -285,9 +297,23 @@ def _as_checkable(spec: ParameterSpec, value: object) -> tuple[bool, object, obj
     if isinstance(value, np.generic):
         array: object = np.asarray(cast(Any, value))
         return True, array, array
+    if isinstance(value, np.ma.MaskedArray):
+        return False, None, None
     if isinstance(value, jax.Array | np.ndarray):
         return True, cast(object, value), cast(object, value)
     return False, None, None
+
+
+_JAXTYPING_FLOATS = frozenset(cast(Any, jaxtyping.Float).dtypes)
+
+
+def _shape_stand_in(checkable: object) -> object:
+    """A float32 array of the same shape, for a float dtype that jaxtyping's
+    `Float` does not list (some 8-bit floats): its shape is still checked."""
+    dtype = getattr(checkable, "dtype", None)
+    if dtype is None or dtype_kind(dtype) != "float" or dtype.name in _JAXTYPING_FLOATS:
+        return checkable
+    return np.broadcast_to(np.zeros((), np.float32), cast(Any, checkable).shape)
 
 
 def check_arguments(
@@ -320,9 +346,16 @@ def check_arguments(
             value = arguments[spec.name]
             if value is None and spec.optional:
                 continue
-            ok, checkable, promotable = _as_checkable(spec, value)
+            try:
+                ok, checkable, promotable = _as_checkable(spec, value)
+            except OverflowError as error:  # a Python int beyond float range
+                raise ParameterValueError(
+                    f"{owner}: parameter `{spec.name}` got {describe(value)}, "
+                    f"which no floating-point dtype can hold ({error})."
+                ) from error
             if not ok:
                 raise _type_error(owner, spec, value)
+            checkable = _shape_stand_in(checkable)
             if not shapes:
                 dtype = getattr(checkable, "dtype", None)
                 if dtype is None or dtype_kind(dtype) != spec.kind:

@@ -13,6 +13,7 @@ Accepted for an integer parameter (such as Binomial's `total_count`): Python
 from __future__ import annotations
 
 import functools
+import math
 from typing import Any, Literal, TypeAlias, cast
 
 import jax
@@ -30,6 +31,7 @@ __all__ = [
     "dtype_kind",
     "is_tracer",
     "promote_floats",
+    "standard_float",
     "to_int_array",
 ]
 
@@ -52,11 +54,15 @@ Kind = Literal["float", "int", "bool"]
 
 
 def dtype_kind(dtype: np.dtype[Any]) -> str:
-    """Classify a dtype as 'float', 'int', 'bool', 'complex', 'float0' or 'other'."""
+    """Classify a dtype as 'float', 'int', 'bool', 'complex', 'float0',
+    'longdouble' (NumPy's extended precision, which JAX cannot hold) or
+    'other'."""
     if dtype == jax.dtypes.float0:
         return "float0"
     if dtype == np.bool_:
         return "bool"
+    if dtype == np.longdouble and np.dtype(np.longdouble) != np.float64:
+        return "longdouble"
     if jnp.issubdtype(dtype, jnp.floating):
         return "float"
     if jnp.issubdtype(dtype, jnp.integer):
@@ -99,7 +105,9 @@ def describe(value: object) -> str:
     if value is None:
         return "None"
     if isinstance(value, bool | int | float | complex):
-        return f"Python {name} {value!r}"
+        text = repr(value)
+        text = text if len(text) <= 20 else f"{text[:17]}... ({len(text)} digits)"
+        return f"Python {name} {text}"
     if isinstance(value, str):
         text = value if len(value) <= 20 else value[:17] + "..."
         return f"str {text!r}"
@@ -120,11 +128,34 @@ def promote_floats(values: list[object]) -> list[jax.Array]:
     """
     if not values:
         return []
-    if all(isinstance(v, float) for v in values):
+    # JAX promotes the 8- and 4-bit floats with nothing else (and NumPyro's
+    # math does not run in them): they join the others' dtype, or the default.
+    standard = [v for v in values if not _narrow_float(v)]
+    if all(isinstance(v, float) for v in standard):
         dtype = jnp.dtype(jnp.result_type(float))
     else:
-        dtype = jnp.dtype(jnp.result_type(*values))
+        dtype = jnp.dtype(jnp.result_type(*standard))
     return [_as_dtype(v, dtype) for v in values]
+
+
+_STANDARD_FLOATS = frozenset(
+    np.dtype(t) for t in (jnp.float16, jnp.bfloat16, jnp.float32, jnp.float64)
+)
+
+
+def _narrow_float(value: object) -> bool:
+    """An array of a float dtype outside float16/bfloat16/float32/float64."""
+    dtype = getattr(value, "dtype", None)
+    return (
+        isinstance(value, jax.Array | np.ndarray)
+        and dtype is not None
+        and dtype not in _STANDARD_FLOATS
+    )
+
+
+def standard_float(dtype: np.dtype[Any]) -> bool:
+    """Whether `dtype` is float16, bfloat16, float32 or float64."""
+    return dtype in _STANDARD_FLOATS
 
 
 def _as_dtype(value: object, dtype: np.dtype[Any]) -> jax.Array:
@@ -139,8 +170,13 @@ def _as_dtype(value: object, dtype: np.dtype[Any]) -> jax.Array:
     return jnp.asarray(value, dtype=dtype)
 
 
-@functools.lru_cache(maxsize=512)
 def _constant(value: float, dtype: np.dtype[Any]) -> jax.Array:
+    # The sign is part of the key: 0.0 == -0.0, but they are different floats.
+    return _cached_constant(value, math.copysign(1.0, value), dtype)
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_constant(value: float, sign: float, dtype: np.dtype[Any]) -> jax.Array:
     """A Python number as a 0-d JAX array, shared between distributions.
 
     JAX arrays are immutable, so `Normal(0.0, 1.0)` can reuse the same `0.0`

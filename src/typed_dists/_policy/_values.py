@@ -62,9 +62,19 @@ def check_values(
             # Concrete values are checked in NumPy: the same constraint, without
             # a JAX dispatch per operation (about 5 us instead of 80 us).
             array = np.asarray(value)
+            if array.size == 0:
+                continue  # nothing to violate
             if jnp.issubdtype(array.dtype, jnp.floating) and array.dtype.itemsize < 4:
                 array = array.astype(np.float32)
-            valid = constraint(array)
+            try:
+                valid = constraint(array)
+            except (ValueError, ArithmeticError) as error:
+                # e.g. NumPy's eigenvalue solver, given NaN or inf entries.
+                finite = "" if np.isfinite(array).all() else "; it has NaN or inf"
+                raise ParameterValueError(
+                    f"{owner}: parameter `{name}` must satisfy the constraint "
+                    f"{constraint!r}, which could not be evaluated ({error}){finite}."
+                ) from error
             if is_tracer(valid):
                 continue
             valid = np.asarray(valid)
