@@ -45,3 +45,10 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
         terminalreporter.write_line("none")
     for (name, check), reason in sorted(SKIPS.items()):
         terminalreporter.write_line(f"{name} [{check}]: {reason}")
+
+    from test_adversarial import adversarial_case_count
+
+    terminalreporter.section("typed_dists: adversarial rejection cases")
+    terminalreporter.write_line(
+        f"typed_dists: adversarial rejection cases: {adversarial_case_count()}"
+    )
