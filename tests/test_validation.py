@@ -18,6 +18,7 @@ from numpyro.infer.autoguide import AutoDelta
 from numpyro.infer.svi import SVIState
 
 import typed_dists as td
+from _generate import GENERATED, Generated
 
 # ---------------------------------------------------------------------------
 # Modes: switching
@@ -343,3 +344,25 @@ def test_log_prob_outside_the_support_is_numpyros() -> None:
     assert float(td.Poisson(2.0).log_prob(np.int64(1))) == pytest.approx(
         float(numpyro.distributions.Poisson(2.0).log_prob(1))
     )
+
+
+def test_union_annotation_keeps_the_reason() -> None:
+    """`MultivariateNormal.loc` accepts two shapes (a union for jaxtyping, whose
+    own message would only say that no member matched): the dtype that arrived
+    and the fix are still what the message says."""
+    with pytest.raises(td.ParameterTypeError) as info:
+        td.MultivariateNormal(jnp.arange(3), jnp.eye(3))
+    message = str(info.value)
+    assert message.startswith("MultivariateNormal: parameter `loc`")
+    assert "int32[3]" in message
+    assert "'*#batch #n' or ''" in message
+    assert "loc.astype(float)" in message
+
+
+@pytest.mark.parametrize("g", GENERATED, ids=[g.id for g in GENERATED])
+def test_every_class_checks_the_kind_of_log_prob_values(g: Generated) -> None:
+    d = g.cls(**g.make(jax.random.key(0), ()))
+    wrong: list[Any] = ["a", None, _float0(d.event_shape), np.ones((), np.complex64)]
+    for value in wrong:
+        with pytest.raises(td.ValueTypeError, match=rf"{g.name}\.log_prob: `value`"):
+            d.log_prob(value)
