@@ -58,3 +58,13 @@ def fit(key: jax.Array, x: jax.Array, y: jax.Array) -> dict[str, jax.Array]:
     mcmc = MCMC(NUTS(model), num_warmup=50, num_samples=50, progress_bar=False)
     mcmc.run(key, x, y)
     return cast(dict[str, jax.Array], mcmc.get_samples())
+
+
+def hierarchical(y: jax.Array) -> None:
+    """A sampled value passed on to a typed constructor (`numpyro.sample`
+    returns `ArrayLike`, which typed parameters accept statically)."""
+    mu = numpyro.sample("mu", dist.Normal(0.0, 5.0))
+    tau = numpyro.sample("tau", dist.HalfCauchy(5.0))
+    with numpyro.plate("groups", y.shape[0]):
+        theta = numpyro.sample("theta", dist.Normal(mu, tau))
+        numpyro.sample("y", dist.Normal(theta, 1.0), obs=y)
