@@ -813,4 +813,9 @@ class Derived(Generic[T]):
     ) -> T | Self:
         if obj is None:
             return self
-        return cast(T, getattr(obj.to_numpyro(), self.name))
+        value = getattr(obj.to_numpyro(), self.name)
+        if isinstance(value, Distribution):
+            # An inner distribution (a LogNormal's `base_dist`): typed, so that
+            # code handed it (reparametrisers, users) gets a typed one too.
+            value = to_typed(value)
+        return cast(T, value)
