@@ -366,3 +366,30 @@ def test_every_class_checks_the_kind_of_log_prob_values(g: Generated) -> None:
     for value in wrong:
         with pytest.raises(td.ValueTypeError, match=rf"{g.name}\.log_prob: `value`"):
             d.log_prob(value)
+
+
+def test_concurrent_construction_leaves_numpyros_switch_alone() -> None:
+    """Building a NumPyro object turns NumPyro's global validation off for a
+    moment; threads doing it at once must restore it, and a typed
+    construction in another thread must still see the user's setting."""
+    saved = bool(numpyro.distributions.Distribution._validate_args)
+    barrier = threading.Barrier(8)
+    escaped: list[str] = []
+
+    def build() -> None:
+        barrier.wait()
+        for _ in range(200):
+            td.NegativeBinomialProbs(3.0, 0.4)
+            try:
+                td.Normal(0.0, -1.0)
+            except td.ParameterValueError:
+                continue
+            escaped.append("a negative scale was accepted")
+
+    threads = [threading.Thread(target=build) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert escaped == []
+    assert bool(numpyro.distributions.Distribution._validate_args) == saved

@@ -56,7 +56,6 @@ from jaxtyping import Array
 from numpyro.distributions import Distribution, MaskedDistribution, constraints
 from numpyro.distributions.distribution import (
     DistributionMeta,
-    validation_enabled as numpyro_validation,
 )
 from numpyro.distributions.util import lazy_property
 
@@ -73,6 +72,7 @@ from .._policy import (
     get_validation,
     guard_traced,
     is_tracer,
+    numpyro_validation_off,
     parameter_specs,
     validation_enabled,
 )
@@ -592,7 +592,7 @@ def _new_numpyro(cls: type[TypedDistribution[Any]], kwargs: dict[str, Any]) -> A
     global switch is turned off for the duration of the build as well.
     """
     new = cast(Callable[..., Distribution], cls.numpyro_class)
-    with numpyro_validation(False):
+    with numpyro_validation_off():
         if _takes_validate_args(cls.numpyro_class):
             return new(**kwargs, validate_args=False)
         return new(**kwargs)  # e.g. ExpandedDistribution, MaskedDistribution

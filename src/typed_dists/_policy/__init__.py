@@ -29,5 +29,6 @@ from ._modes import (
 from ._values import (
     check_values as check_values,
     guard_traced as guard_traced,
+    numpyro_validation_off as numpyro_validation_off,
     validation_enabled as validation_enabled,
 )

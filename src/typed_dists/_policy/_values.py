@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import contextlib
+import threading
+from collections.abc import Generator, Mapping
 from typing import Any
 
 import equinox as eqx
@@ -14,7 +16,12 @@ from numpyro.distributions import Distribution, constraints
 from ._dtypes import is_tracer
 from ._errors import ParameterValueError
 
-__all__ = ["check_values", "guard_traced", "validation_enabled"]
+__all__ = [
+    "check_values",
+    "guard_traced",
+    "numpyro_validation_off",
+    "validation_enabled",
+]
 
 
 def validation_enabled(validate_args: bool | None) -> bool:
@@ -22,11 +29,48 @@ def validation_enabled(validate_args: bool | None) -> bool:
 
     NumPyro keeps that default on `Distribution` and changes it with
     `numpyro.enable_validation`; typed distributions follow the same switch.
+    While `numpyro_validation_off()` holds it off (in any thread), the user's
+    setting is the one it saved.
     """
     if validate_args is None:
-        # NumPyro's global switch has no public getter.
-        return bool(Distribution._validate_args)  # pyright: ignore[reportPrivateUsage]
+        with _lock:
+            if _depth:
+                return _saved
+            # NumPyro's global switch has no public getter.
+            return bool(Distribution._validate_args)  # pyright: ignore[reportPrivateUsage]
     return validate_args
+
+
+_lock = threading.Lock()
+_depth = 0
+_saved = True
+
+
+@contextlib.contextmanager
+def numpyro_validation_off() -> Generator[None]:
+    """Turn NumPyro's global validation off while a NumPyro object is built.
+
+    Some NumPyro constructors build an inner distribution without passing
+    `validate_args` on, so only the global switch stops it validating values
+    typed_dists has already checked. The switch is global (a class attribute
+    of NumPyro's `Distribution`): threads building at the same time share one
+    off period, counted, and the first one's saved setting is restored by the
+    last one out, so that concurrent constructions cannot leave it off.
+    """
+    global _depth, _saved
+    with _lock:
+        if _depth == 0:
+            # NumPyro's global switch has no public getter.
+            _saved = bool(Distribution._validate_args)  # pyright: ignore[reportPrivateUsage]
+            Distribution.set_default_validate_args(False)
+        _depth += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _depth -= 1
+            if _depth == 0:
+                Distribution.set_default_validate_args(_saved)
 
 
 def check_values(
