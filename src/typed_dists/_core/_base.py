@@ -247,8 +247,7 @@ def _construct(
         rebuild = rebuild or guarded is not stored
         stored = guarded
     if rebuild:
-        names = numpyro_names(cls)
-        dist = _new_numpyro(cls, {names[k]: v for k, v in stored.items()})
+        dist = _new_numpyro(cls, _by_numpyro_name(cls, stored))
     dist._validate_args = validate
     # The fields are known and the values checked: bypass Equinox's
     # `__setattr__` guards (they look for methods and jax-transformed
@@ -276,12 +275,11 @@ def _guarded(
 ) -> dict[str, Any]:
     """`fields` with each traced, constrained one tied to a run-time check
     ("checked" mode); `fields` itself when nothing is traced."""
-    names = numpyro_names(cls)
     if not any(is_tracer(v) for v in fields.values()):
         return fields
-    by_numpyro_name = {names[k]: v for k, v in fields.items()}
+    names = numpyro_names(cls)
     guarded = guard_traced(
-        cls.__name__, cls.numpyro_class.arg_constraints, by_numpyro_name
+        cls.__name__, cls.numpyro_class.arg_constraints, _by_numpyro_name(cls, fields)
     )
     return {k: guarded[names[k]] for k in fields}
 
@@ -385,12 +383,11 @@ class TypedDistribution(
         if dist is None:
             # Rebuilt from leaves: the constructor did not check these fields.
             cls = type(self)
-            fields = {name: getattr(self, name) for name in numpyro_names(cls)}
+            fields = _fields(self)
             check_stored(cls.__name__, _field_kinds(cls), fields, numpyro_names(cls))
             if get_validation() == "checked" and self._validate_args:
                 fields = _guarded(cls, fields)
-            names = numpyro_names(cls)
-            dist = _new_numpyro(cls, {names[k]: v for k, v in fields.items()})
+            dist = _new_numpyro(cls, _by_numpyro_name(cls, fields))
             dist._validate_args = self._validate_args
             object.__setattr__(self, "_numpyro", dist)
         return cast(D, dist)
@@ -573,12 +570,20 @@ def _stored(dist: Distribution, name: str, checked: dict[str, Any]) -> Any:
     return getattr(dist, name)
 
 
+def _fields(self: TypedDistribution[Any]) -> dict[str, Any]:
+    """The stored fields, by field name."""
+    return {name: getattr(self, name) for name in numpyro_names(type(self))}
+
+
+def _by_numpyro_name(cls: type, fields: dict[str, Any]) -> dict[str, Any]:
+    """Fields keyed by NumPyro's argument names (`_given_mean` -> `mean`)."""
+    names = numpyro_names(cls)
+    return {names[name]: value for name, value in fields.items()}
+
+
 def _numpyro_arguments(self: TypedDistribution[Any]) -> dict[str, Any]:
     """The NumPyro constructor's keyword arguments, from the stored fields."""
-    return {
-        numpyro_name: getattr(self, name)
-        for name, numpyro_name in numpyro_names(type(self)).items()
-    }
+    return _by_numpyro_name(type(self), _fields(self))
 
 
 def _new_numpyro(cls: type[TypedDistribution[Any]], kwargs: dict[str, Any]) -> Any:

@@ -75,6 +75,20 @@ def _union_members(hint: object) -> tuple[object, ...]:
     return (hint,)
 
 
+def _array_members(members: tuple[object, ...]) -> list[type[AbstractArray]]:
+    """The jaxtyping array hints (`Float[...]`, ...) among a union's members."""
+    return [m for m in members if isinstance(m, type) and issubclass(m, AbstractArray)]
+
+
+_KINDS: dict[str, Kind] = {"Float": "float", "Int": "int", "Bool": "bool"}
+
+
+def _array_kind(arrays: list[type[AbstractArray]]) -> Kind | None:
+    """The one kind the array hints declare; None if none, or mixed kinds."""
+    names = {m.dtype.__name__ for m in arrays}
+    return _KINDS.get(names.pop()) if len(names) == 1 else None
+
+
 def parameter_specs(
     init: Callable[..., None],
 ) -> tuple[tuple[ParameterSpec, ...], tuple[OptionSpec, ...]]:
@@ -95,20 +109,12 @@ def parameter_specs(
             continue
         hint = hints.get(name, Any)
         members = _union_members(hint)
-        arrays = [
-            m for m in members if isinstance(m, type) and issubclass(m, AbstractArray)
-        ]
+        arrays = _array_members(members)
         if not arrays:
             options.append(OptionSpec(name, hint))
             continue
-        dtypes = {m.dtype.__name__ for m in arrays}
-        if dtypes == {"Float"}:
-            kind: Kind = "float"
-        elif dtypes == {"Int"}:
-            kind = "int"
-        elif dtypes == {"Bool"}:
-            kind = "bool"
-        else:
+        kind = _array_kind(arrays)
+        if kind is None:
             raise TypeError(
                 f"{init.__qualname__}: parameter {name!r} must be annotated with "
                 f"Float[...], Int[...] or Bool[...], not {hint!r}."
@@ -409,19 +415,7 @@ def field_kinds(cls: type) -> dict[str, tuple[Kind, bool]]:
     kinds: dict[str, tuple[Kind, bool]] = {}
     for field in dataclasses.fields(cls):
         members = _union_members(hints.get(field.name, Any))
-        arrays = [
-            m for m in members if isinstance(m, type) and issubclass(m, AbstractArray)
-        ]
-        names = {m.dtype.__name__ for m in arrays}
-        kind: Kind | None = (
-            "float"
-            if names == {"Float"}
-            else "int"
-            if names == {"Int"}
-            else "bool"
-            if names == {"Bool"}
-            else None
-        )
+        kind = _array_kind(_array_members(members))
         if kind is not None:
             kinds[field.name] = (kind, type(None) in members)
     return kinds
