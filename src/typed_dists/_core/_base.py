@@ -202,12 +202,13 @@ def _construct(
     owner = cls.__name__
     # The class's declaration, read at class creation: protected class
     # attributes, read here by the one function that constructs every class.
-    parameters, options, one_of = (
+    parameters, options, one_of, declared = (
         cls._parameters,  # pyright: ignore[reportPrivateUsage]
         cls._options,  # pyright: ignore[reportPrivateUsage]
         cls._one_of,  # pyright: ignore[reportPrivateUsage]
+        # Every name the class's `__init__` must pass on (read as above).
+        cls._declared,  # pyright: ignore[reportPrivateUsage]
     )
-    declared = {s.name for s in parameters} | {o.name for o in options}
     if arguments.keys() != declared:
         raise TypeError(
             f"{owner}.__init__ must pass each of its parameters to "
@@ -221,10 +222,9 @@ def _construct(
             # `isinstance` narrows an `object` to `list[Unknown]`; any list is fine.
             arguments[option.name] = _typed_argument(owner, option.name, value)  # pyright: ignore[reportUnknownArgumentType]
     mode = get_validation()
-    checked = check_arguments(
+    checked, dtype = check_arguments(
         owner, parameters, options, arguments, shapes=mode != "off"
     )
-    dtype = _float_dtype(checked)
     dist = _build_numpyro(owner, cls, checked, dtype)
     validate = _validates(mode, validate_args)
     if validate:
@@ -256,6 +256,35 @@ def _construct(
         object.__setattr__(self, name, value)
     object.__setattr__(self, "_validate_args", validate)
     object.__setattr__(self, "_numpyro", dist)
+
+
+def _numpyro_of(self: TypedDistribution[Any]) -> Any:
+    """`self.to_numpyro()`, for the methods that delegate to it.
+
+    A plain function: Equinox wraps every bound method it hands out in a
+    `BoundMethod` module (so that methods are pytrees), which costs more than
+    a delegated `log_prob` when it happens on every call.
+    """
+    dist = object.__getattribute__(self, "__dict__").get("_numpyro")
+    if dist is None:
+        # Rebuilt from leaves: the constructor did not check these fields.
+        cls = type(self)
+        fields = _fields(self)
+        check_stored(cls.__name__, _field_kinds(cls), fields, numpyro_names(cls))
+        # The static field, read here by the function every method delegates through.
+        validate = self._validate_args  # pyright: ignore[reportPrivateUsage]
+        if get_validation() == "checked" and validate:
+            fields = _guarded(cls, fields)
+        dist = _new_numpyro(cls, _by_numpyro_name(cls, fields))
+        dist._validate_args = validate
+        object.__setattr__(self, "_numpyro", dist)
+    return dist
+
+
+def _array(value: Any) -> Array:
+    """A NumPyro method's result as a JAX array: itself when it is one (as it
+    nearly always is; `jnp.asarray` would cost an eager dispatch)."""
+    return value if isinstance(value, jax.Array) else jnp.asarray(value)
 
 
 def _validates(mode: str, validate_args: bool | None) -> bool:
@@ -327,6 +356,7 @@ class TypedDistribution(
     _parameters: ClassVar[tuple[ParameterSpec, ...]] = ()
     _options: ClassVar[tuple[OptionSpec, ...]] = ()
     _one_of: ClassVar[tuple[str, ...]] = ()
+    _declared: ClassVar[frozenset[str]] = frozenset()
     """Names of an exclusive parametrisation: exactly one must be given."""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -337,6 +367,9 @@ class TypedDistribution(
         cls.numpyro_class = numpyro_class
         cls.arg_constraints = numpyro_class.arg_constraints
         cls._parameters, cls._options = parameter_specs(cls.__init__)
+        cls._declared = frozenset(
+            [s.name for s in cls._parameters] + [o.name for o in cls._options]
+        )
         # NumPyro computes some attributes lazily and caches them on the
         # instance, which a frozen module cannot hold: read them from the
         # wrapped NumPyro instance instead (declare them with `Derived` too,
@@ -379,18 +412,7 @@ class TypedDistribution(
         built once per instance (at construction, or on first use after a
         module is rebuilt from its leaves, e.g. inside `jax.jit`).
         """
-        dist = self.__dict__.get("_numpyro")
-        if dist is None:
-            # Rebuilt from leaves: the constructor did not check these fields.
-            cls = type(self)
-            fields = _fields(self)
-            check_stored(cls.__name__, _field_kinds(cls), fields, numpyro_names(cls))
-            if get_validation() == "checked" and self._validate_args:
-                fields = _guarded(cls, fields)
-            dist = _new_numpyro(cls, _by_numpyro_name(cls, fields))
-            dist._validate_args = self._validate_args
-            object.__setattr__(self, "_numpyro", dist)
-        return cast(D, dist)
+        return cast(D, _numpyro_of(self))
 
     def replace(self, **changes: object) -> Self:
         """A copy with some parameters replaced, checked like a new instance.
@@ -442,7 +464,7 @@ class TypedDistribution(
                 raise AttributeError(name)  # not set yet: we are being built
             if "_numpyro" not in self.__dict__ and not _has_fields(self):
                 raise AttributeError(name)
-            return getattr(self.to_numpyro(), name)
+            return getattr(_numpyro_of(self), name)
 
     # -- NumPyro's wrappers, typed ---------------------------------------------
 
@@ -469,43 +491,43 @@ class TypedDistribution(
 
     @property
     def batch_shape(self) -> tuple[int, ...]:
-        return tuple(self.to_numpyro().batch_shape)
+        return tuple(_numpyro_of(self).batch_shape)
 
     @property
     def event_shape(self) -> tuple[int, ...]:
-        return tuple(self.to_numpyro().event_shape)
+        return tuple(_numpyro_of(self).event_shape)
 
     @property
     def support(self) -> constraints.Constraint[Any]:
-        support: constraints.Constraint[Any] = cast(Any, self.to_numpyro()).support
+        support: constraints.Constraint[Any] = _numpyro_of(self).support
         return support
 
     # NumPyro declares these as class attributes; here they are read from the
     # wrapped instance, hence properties (an override both checkers report).
     @property
     def has_enumerate_support(self) -> bool:  # type: ignore[override]  # pyright: ignore[reportIncompatibleVariableOverride]
-        return bool(self.to_numpyro().has_enumerate_support)
+        return bool(_numpyro_of(self).has_enumerate_support)
 
     # Likewise (a class attribute in NumPyro, read from the instance here).
     @property
     def reparametrized_params(self) -> list[str]:  # type: ignore[override]  # pyright: ignore[reportIncompatibleVariableOverride]
-        return list(self.to_numpyro().reparametrized_params)
+        return list(_numpyro_of(self).reparametrized_params)
 
     @property
     def has_rsample(self) -> bool:
-        return bool(self.to_numpyro().has_rsample)
+        return bool(_numpyro_of(self).has_rsample)
 
     # -- sampling and densities -------------------------------------------------
 
     def sample(
         self, key: jax.Array | None, sample_shape: tuple[int, ...] = ()
     ) -> Array:
-        return jnp.asarray(self.to_numpyro().sample(key, sample_shape))
+        return _array(_numpyro_of(self).sample(key, sample_shape))
 
     def sample_with_intermediates(
         self, key: jax.Array | None, sample_shape: tuple[int, ...] = ()
     ) -> tuple[Array, list[Any]]:
-        value, intermediates = self.to_numpyro().sample_with_intermediates(
+        value, intermediates = _numpyro_of(self).sample_with_intermediates(
             key, sample_shape
         )
         return jnp.asarray(value), intermediates
@@ -519,39 +541,39 @@ class TypedDistribution(
         a real number or array (a string, `None`, a complex or float0 array).
         """
         check_value(type(self).__name__, "log_prob", value)
-        dist = self.to_numpyro()
+        dist = _numpyro_of(self)
         if intermediates is None:
-            return jnp.asarray(dist.log_prob(value))
-        return jnp.asarray(dist.log_prob(value, intermediates))
+            return _array(dist.log_prob(value))
+        return _array(dist.log_prob(value, intermediates))
 
     def _validate_sample(self, value: Any) -> Any:
-        return self.to_numpyro()._validate_sample(value)
+        return _numpyro_of(self)._validate_sample(value)
 
     @property
     def mean(self) -> Array:
-        return jnp.asarray(self.to_numpyro().mean)
+        return _array(_numpyro_of(self).mean)
 
     @property
     def variance(self) -> Array:
-        return jnp.asarray(self.to_numpyro().variance)
+        return _array(_numpyro_of(self).variance)
 
     @property
     def mode(self) -> Array:
-        return jnp.asarray(self.to_numpyro().mode)
+        return _array(_numpyro_of(self).mode)
 
     def entropy(self) -> Array:
-        return jnp.asarray(self.to_numpyro().entropy())
+        return _array(_numpyro_of(self).entropy())
 
     def cdf(self, value: ArrayLike) -> Array:
         check_value(type(self).__name__, "cdf", value)
-        return jnp.asarray(self.to_numpyro().cdf(value))
+        return _array(_numpyro_of(self).cdf(value))
 
     def icdf(self, q: ArrayLike) -> Array:
         check_value(type(self).__name__, "icdf", q)
-        return jnp.asarray(self.to_numpyro().icdf(q))
+        return _array(_numpyro_of(self).icdf(q))
 
     def enumerate_support(self, expand: bool = True) -> Array:
-        return jnp.asarray(self.to_numpyro().enumerate_support(expand))
+        return _array(_numpyro_of(self).enumerate_support(expand))
 
 
 def _stored(dist: Distribution, name: str, checked: dict[str, Any]) -> Any:
@@ -594,13 +616,66 @@ def _new_numpyro(cls: type[TypedDistribution[Any]], kwargs: dict[str, Any]) -> A
     rebuilding from stored, already-checked fields needs no check. NumPyro
     classes that build an inner distribution (NegativeBinomialProbs builds a
     Gamma, Pareto an Exponential) do not pass `validate_args` on, so NumPyro's
-    global switch is turned off for the duration of the build as well.
+    global switch is turned off for the duration of their build as well, and
+    the inner distributions then get the setting NumPyro would have given
+    them. A class's first build tells which classes those are: they keep the
+    inner distribution as an attribute.
     """
-    new = cast(Callable[..., Distribution], cls.numpyro_class)
+    numpyro_class = cls.numpyro_class
+    if _builds_inner.get(numpyro_class) is False:
+        # Setting NumPyro's switch (a class attribute) costs more than
+        # building a Normal; classes that build nothing inside do without.
+        return _call_numpyro(numpyro_class, kwargs)
     with numpyro_validation_off():
-        if _takes_validate_args(cls.numpyro_class):
-            return new(**kwargs, validate_args=False)
-        return new(**kwargs)  # e.g. ExpandedDistribution, MaskedDistribution
+        dist = _call_numpyro(numpyro_class, kwargs)
+        setting = validation_enabled(None)  # the user's, saved while off
+    inner = _inner_distributions(dist, kwargs)
+    _builds_inner.setdefault(numpyro_class, bool(inner))
+    for built in inner:
+        # What NumPyro gives them: its global setting. With it on, their
+        # `log_prob` returns -inf outside the support, as in NumPyro.
+        built._validate_args = setting
+    return dist
+
+
+_builds_inner: dict[type, bool] = {}
+"""Whether a NumPyro class builds inner distributions (learnt on first build)."""
+
+
+def _inner_distributions(dist: Distribution, given: dict[str, Any]) -> list[Any]:
+    """The NumPyro distributions a NumPyro instance built and keeps, at any
+    depth (NumPyro's HalfNormal keeps a Normal, StudentT a Chi2, LogNormal its
+    base); not those it was given, nor typed ones (a typed base's `.expand`),
+    which their own constructor set up."""
+    seen = {id(v) for v in given.values()}
+    for value in given.values():
+        if isinstance(value, list):
+            seen |= {id(item) for item in cast(list[object], value)}
+    found: list[Any] = []
+    stack: list[object] = [dist]
+    while stack:
+        for value in vars(stack.pop()).values():
+            items = cast(
+                "list[object] | tuple[object, ...]",
+                value if isinstance(value, list | tuple) else (value,),
+            )
+            for item in items:
+                if (
+                    isinstance(item, Distribution)
+                    and not isinstance(item, TypedDistribution)
+                    and id(item) not in seen
+                ):
+                    seen.add(id(item))
+                    found.append(item)
+                    stack.append(item)
+    return found
+
+
+def _call_numpyro(numpyro_class: type[Distribution], kwargs: dict[str, Any]) -> Any:
+    new = cast(Callable[..., Distribution], numpyro_class)
+    if _takes_validate_args(numpyro_class):
+        return new(**kwargs, validate_args=False)
+    return new(**kwargs)  # e.g. ExpandedDistribution, MaskedDistribution
 
 
 @functools.cache
@@ -612,19 +687,11 @@ def _has_fields(self: TypedDistribution[Any]) -> bool:
     return all(name in self.__dict__ for name in numpyro_names(type(self)))
 
 
-def _float_dtype(checked: dict[str, Any]) -> np.dtype[Any] | None:
-    """The common dtype of the promoted float parameters (None if there are none)."""
-    for value in checked.values():
-        if isinstance(value, jax.Array) and jnp.issubdtype(value.dtype, jnp.floating):
-            return np.dtype(value.dtype)
-    return None
-
-
 def _other_float(value: object, dtype: np.dtype[Any]) -> bool:
     return (
         isinstance(value, jax.Array)
-        and jnp.issubdtype(value.dtype, jnp.floating)
         and value.dtype != dtype
+        and jnp.issubdtype(value.dtype, jnp.floating)
     )
 
 
@@ -818,7 +885,7 @@ class Derived(Generic[T]):
     ) -> T | Self:
         if obj is None:
             return self
-        value = getattr(obj.to_numpyro(), self.name)
+        value = getattr(_numpyro_of(obj), self.name)
         if isinstance(value, Distribution):
             # An inner distribution (a LogNormal's `base_dist`): typed, so that
             # code handed it (reparametrisers, users) gets a typed one too.

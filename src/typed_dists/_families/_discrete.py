@@ -665,7 +665,7 @@ def RelaxedBernoulli(
         return RelaxedBernoulliLogits(
             temperature, cast(FloatLike, logits), validate_args=validate_args
         )
-    checked = check_arguments(
+    checked, _ = check_arguments(
         owner, _RELAXED_PROBS_SPECS, (), {"temperature": temperature, "probs": probs}
     )
     if validation_enabled(validate_args):

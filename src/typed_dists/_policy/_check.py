@@ -26,7 +26,14 @@ import numpy as np
 from beartype.door import is_bearable
 from jaxtyping import AbstractArray
 
-from ._dtypes import Kind, describe, dtype_kind, promote_floats, to_int_array
+from ._dtypes import (
+    Kind,
+    as_float_dtype,
+    common_float_dtype,
+    describe,
+    dtype_kind,
+    to_int_array,
+)
 from ._errors import ParameterTypeError, ParameterValueError, ValueTypeError
 
 __all__ = [
@@ -329,21 +336,141 @@ def check_arguments(
     arguments: Mapping[str, object],
     *,
     shapes: bool = True,
-) -> dict[str, object]:
+) -> tuple[dict[str, object], np.dtype[Any] | None]:
     """Check and promote one constructor call's arguments.
 
-    Returns the arguments to pass to NumPyro: float parameters as JAX arrays
-    of one common floating dtype, integer parameters as JAX integer arrays,
-    bool parameters as JAX bool arrays (Python bools as they are, since
-    NumPyro treats them apart), options unchanged. Optional parameters given
-    as `None` are left out.
+    Returns the arguments to pass to NumPyro, and the common float dtype
+    (`None` when there are no float parameters). Float parameters become JAX
+    arrays of that dtype, integer parameters JAX integer arrays, bool
+    parameters JAX bool arrays (Python bools stay as they are, since NumPyro
+    treats them apart); options are unchanged. Optional parameters given as
+    `None` are left out.
 
     With `shapes=False` (validation mode "off") only the kind and dtype of
     each parameter are checked, without beartype, and options are not checked.
 
+    beartype's verdict depends only on each argument's type, dtype and shape
+    (and an option's value or type), so it is remembered per class for each
+    such signature (see `_signature`): a call like one seen before is
+    converted without calling beartype again. Only accepted signatures are
+    remembered; a rejected call is checked afresh, for its message.
+
     **Raises:** `ParameterTypeError` naming `owner` and the parameter for a
     rejected kind or dtype, or for shapes that do not fit together.
     """
+    key = _signature(specs, options, arguments, shapes)
+    if key is not None:
+        seen = _accepted.get(key)
+        if seen is not None and seen[0] is specs:
+            out = _convert(specs, options, arguments, seen[1])
+            if out is not None:
+                return out, seen[1]
+    out, common = _check_arguments(owner, specs, options, arguments, shapes=shapes)
+    if key is not None:
+        if len(_accepted) >= _MAX_SIGNATURES:
+            _accepted.clear()
+        _accepted[key] = (specs, common)
+    return out, common
+
+
+_config: Any = jax.config  # its options are attributes unknown to checkers
+_MAX_SIGNATURES = 4096
+_accepted: dict[
+    tuple[object, ...],
+    tuple[tuple[ParameterSpec, ...], np.dtype[Any] | None],
+] = {}
+"""Accepted call signatures (see `_signature`): the specs they were accepted
+for (the key holds only their `id`, as hashing them is slow) and the common
+float dtype."""
+_SIMPLE = (int, float, bool, str, type(None))
+
+
+def _signature(
+    specs: tuple[ParameterSpec, ...],
+    options: tuple[OptionSpec, ...],
+    arguments: Mapping[str, object],
+    shapes: bool,
+) -> tuple[object, ...] | None:
+    """What beartype's verdict on one call, and its promotion, depend on.
+
+    Python numbers by type; arrays (tracers too) by type, dtype, shape and
+    JAX weak type; options by value when simple, list elements by type, other
+    objects by type (their annotations are classes or `Callable`). `None` for
+    anything else (NumPy scalars, strings, lists given as parameters, ...):
+    such calls are always checked in full. The key also holds the specs' `id`
+    (one tuple per class), the `shapes` flag and JAX's x64 switch, which sets
+    the default float dtype.
+    """
+    key: list[object] = [id(specs), shapes, _config.jax_enable_x64]
+    for spec in specs:
+        value = arguments[spec.name]
+        kind = type(value)
+        if kind is float or kind is int or kind is bool or value is None:
+            key.append(kind)
+        elif isinstance(value, jax.Array):
+            key.append((kind, value.dtype, value.shape, value.weak_type))
+        elif kind is np.ndarray:
+            key.append((kind, cast(Any, value).dtype, cast(Any, value).shape))
+        else:
+            return None
+    for option in options:
+        value = arguments[option.name]
+        if isinstance(value, _SIMPLE):
+            key.append((type(value), value))
+        elif isinstance(value, tuple) and all(
+            type(v) is int for v in cast(tuple[object, ...], value)
+        ):
+            key.append((tuple, cast(tuple[int, ...], value)))
+        elif isinstance(value, list):
+            key.append((list, *map(type, cast(list[object], value))))
+        elif not isinstance(value, tuple):
+            key.append(type(value))
+        else:
+            return None
+    return tuple(key)
+
+
+def _convert(
+    specs: tuple[ParameterSpec, ...],
+    options: tuple[OptionSpec, ...],
+    arguments: Mapping[str, object],
+    dtype: np.dtype[Any] | None,
+) -> dict[str, object] | None:
+    """`check_arguments`' result for a call whose signature was accepted
+    before; `None` when a value needs the full path (a Python int beyond the
+    float range, reported there)."""
+    out: dict[str, object] = {}
+    for spec in specs:
+        value = arguments[spec.name]
+        if value is None:
+            continue  # optional: a required one would not have been accepted
+        if spec.kind == "float":
+            if type(value) is int:
+                try:
+                    value = float(value)
+                except OverflowError:
+                    return None
+            out[spec.name] = as_float_dtype(value, cast(Any, dtype))
+        elif spec.kind == "int":
+            out[spec.name] = to_int_array(value)
+        elif type(value) is bool:
+            out[spec.name] = value  # NumPyro treats Python bools apart
+        else:
+            out[spec.name] = jnp.asarray(value, dtype=bool)
+    for option in options:
+        out[option.name] = arguments[option.name]
+    return out
+
+
+def _check_arguments(
+    owner: str,
+    specs: tuple[ParameterSpec, ...],
+    options: tuple[OptionSpec, ...],
+    arguments: Mapping[str, object],
+    *,
+    shapes: bool,
+) -> tuple[dict[str, object], np.dtype[Any] | None]:
+    """`check_arguments` in full, with beartype; also returns the float dtype."""
     out: dict[str, object] = {}
     floats: list[tuple[str, object]] = []
     checked: list[tuple[ParameterSpec, object]] = []
@@ -388,11 +515,12 @@ def check_arguments(
                 f"{_annotation_text(option.annotation)}, got {describe(value)}."
             )
         out[option.name] = value
-    for (name, _), promoted in zip(
-        floats, promote_floats([v for _, v in floats]), strict=True
-    ):
-        out[name] = promoted
-    return out
+    if not floats:
+        return out, None
+    common = common_float_dtype([v for _, v in floats])
+    for name, value in floats:
+        out[name] = as_float_dtype(value, common)
+    return out, common
 
 
 def _annotation_text(annotation: object) -> str:

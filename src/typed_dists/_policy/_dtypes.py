@@ -27,10 +27,11 @@ __all__ = [
     "FloatLike",
     "IntLike",
     "Kind",
+    "as_float_dtype",
+    "common_float_dtype",
     "describe",
     "dtype_kind",
     "is_tracer",
-    "promote_floats",
     "standard_float",
     "to_int_array",
 ]
@@ -119,26 +120,22 @@ def describe(value: object) -> str:
     return f"object of type {type(value).__module__}.{type(value).__qualname__}"
 
 
-def promote_floats(values: list[object]) -> list[jax.Array]:
-    """Convert checked float parameters to JAX arrays of one common dtype.
+def common_float_dtype(values: list[object]) -> np.dtype[Any]:
+    """The one floating dtype that checked float parameters are promoted to.
 
     Python numbers arrive here as `float`. The common dtype is JAX's promotion
     of the inputs, with Python numbers weakly typed: the default float dtype
     (float32, or float64 under `jax_enable_x64`) unless the user passed a
     float array, in which case its width is kept (two float16 arrays stay
-    float16). The results are strongly typed, so later arithmetic does not
-    silently change their width.
+    float16). `as_float_dtype` converts each parameter; the results are
+    strongly typed, so later arithmetic does not silently change their width.
     """
-    if not values:
-        return []
     # JAX promotes the 8- and 4-bit floats with nothing else (and NumPyro's
     # math does not run in them): they join the others' dtype, or the default.
     standard = [v for v in values if not _narrow_float(v)]
     if all(isinstance(v, float) for v in standard):
-        dtype = jnp.dtype(jnp.result_type(float))
-    else:
-        dtype = jnp.dtype(jnp.result_type(*standard))
-    return [_as_dtype(v, dtype) for v in values]
+        return jnp.dtype(jnp.result_type(float))
+    return jnp.dtype(jnp.result_type(*standard))
 
 
 _STANDARD_FLOATS = frozenset(
@@ -161,7 +158,9 @@ def standard_float(dtype: np.dtype[Any]) -> bool:
     return dtype in _STANDARD_FLOATS
 
 
-def _as_dtype(value: object, dtype: np.dtype[Any]) -> jax.Array:
+def as_float_dtype(value: object, dtype: np.dtype[Any]) -> jax.Array:
+    """A checked float parameter (Python numbers as `float`) as a strongly
+    typed JAX array of `dtype`; the value itself when it already is one."""
     if isinstance(value, float):
         return _constant(value, dtype)
     if (
@@ -179,7 +178,9 @@ def _constant(value: float, dtype: np.dtype[Any]) -> jax.Array:
 
 
 @functools.lru_cache(maxsize=512)
-def _cached_constant(value: float, sign: float, dtype: np.dtype[Any]) -> jax.Array:
+def _cached_constant(
+    value: float | int, sign: float, dtype: np.dtype[Any]
+) -> jax.Array:
     """A Python number as a 0-d JAX array, shared between distributions.
 
     JAX arrays are immutable, so `Normal(0.0, 1.0)` can reuse the same `0.0`
@@ -199,4 +200,9 @@ def to_int_array(value: object) -> jax.Array:
     integer code paths assume it (its binomial sampler fails on an int32
     `total_count` under x64), and counts lose nothing by it.
     """
-    return jnp.asarray(value, dtype=jnp.result_type(int))
+    dtype = jnp.dtype(jnp.result_type(int))
+    if type(value) is int:
+        return _cached_constant(value, 1.0, dtype)
+    if isinstance(value, jax.Array) and value.dtype == dtype:
+        return value  # already what we store: no copy, no dispatch
+    return jnp.asarray(value, dtype=dtype)

@@ -13,7 +13,7 @@ import jax.numpy as jnp
 import numpy as np
 from numpyro.distributions import Distribution, constraints
 
-from ._dtypes import is_tracer
+from ._dtypes import dtype_kind, is_tracer
 from ._errors import ParameterValueError
 
 __all__ = [
@@ -93,49 +93,75 @@ def check_values(
     **Raises:** `ParameterValueError` naming `owner`, the parameter, the
     constraint, how many elements violate it and the index of the first.
     """
-    with jax.ensure_compile_time_eval():
-        for name, value in arguments.items():
-            constraint = arg_constraints.get(name)
-            # NumPyro leaves `is_dependent` unannotated.
-            if constraint is None or constraints.is_dependent(constraint):  # type: ignore[no-untyped-call]
-                continue
-            if is_tracer(value):
-                continue
-            if getattr(value, "ndim", 0) < constraint.event_dim:
-                value = getattr(built, name)
-            # Concrete values are checked in NumPy: the same constraint, without
-            # a JAX dispatch per operation (about 5 us instead of 80 us).
-            array = np.asarray(value)
-            if array.size == 0:
-                continue  # nothing to violate
-            if jnp.issubdtype(array.dtype, jnp.floating) and array.dtype.itemsize < 4:
-                array = array.astype(np.float32)
-            try:
+    for name, value in arguments.items():
+        constraint = arg_constraints.get(name)
+        # NumPyro leaves `is_dependent` unannotated.
+        if constraint is None or constraints.is_dependent(constraint):  # type: ignore[no-untyped-call]
+            continue
+        if is_tracer(value):
+            continue
+        if getattr(value, "ndim", 0) < constraint.event_dim:
+            value = getattr(built, name)
+        # Concrete values are checked in NumPy: the same constraint, without
+        # a JAX dispatch per operation (about 5 us instead of 80 us).
+        array = np.asarray(value)
+        if array.size == 0:
+            continue  # nothing to violate
+        if array.dtype.itemsize < 4 and dtype_kind(array.dtype) == "float":
+            array = array.astype(np.float32)
+        valid = _evaluate(owner, name, constraint, array)
+        if valid is None or valid.all():
+            continue
+        bad = np.argwhere(~valid)
+        first = tuple(int(i) for i in bad[0])
+        where = (
+            f"{len(bad)} of {valid.size} elements violate it, the first at "
+            f"index {first}"
+            if valid.ndim
+            else "the value violates it"
+        )
+        raise ParameterValueError(
+            f"{owner}: parameter `{name}` must satisfy the constraint "
+            f"{constraint!r}; {where}."
+        )
+
+
+_STAGED = (
+    jax.errors.ConcretizationTypeError,
+    jax.errors.TracerArrayConversionError,
+    jax.errors.TracerIntegerConversionError,
+)
+
+
+def _evaluate(
+    owner: str, name: str, constraint: constraints.Constraint[Any], array: np.ndarray
+) -> np.ndarray | None:
+    """`constraint(array)` as a NumPy bool array; None if it cannot be known.
+
+    Some constraints use `jax.numpy`, whose operations on constants are staged
+    into the program inside a trace: those are evaluated again at compile
+    time (entering that mode costs about 5 us, so only when needed).
+
+    **Raises:** `ParameterValueError` when the constraint cannot be evaluated.
+    """
+    try:
+        try:
+            valid = constraint(array)
+        except _STAGED:
+            valid = None  # it converted a staged result to a Python value
+        if valid is None or is_tracer(valid):
+            with jax.ensure_compile_time_eval():
                 valid = constraint(array)
-            except (ValueError, ArithmeticError) as error:
-                # e.g. NumPy's eigenvalue solver, given NaN or inf entries.
-                finite = "" if np.isfinite(array).all() else "; it has NaN or inf"
-                raise ParameterValueError(
-                    f"{owner}: parameter `{name}` must satisfy the constraint "
-                    f"{constraint!r}, which could not be evaluated ({error}){finite}."
-                ) from error
-            if is_tracer(valid):
-                continue
-            valid = np.asarray(valid)
-            if valid.all():
-                continue
-            bad = np.argwhere(~valid)
-            first = tuple(int(i) for i in bad[0])
-            where = (
-                f"{len(bad)} of {valid.size} elements violate it, the first at "
-                f"index {first}"
-                if valid.ndim
-                else "the value violates it"
-            )
-            raise ParameterValueError(
-                f"{owner}: parameter `{name}` must satisfy the constraint "
-                f"{constraint!r}; {where}."
-            )
+    except (ValueError, ArithmeticError) as error:
+        # e.g. NumPy's eigenvalue solver, given NaN or inf entries.
+        finite = "" if np.isfinite(array).all() else "; it has NaN or inf"
+        raise ParameterValueError(
+            f"{owner}: parameter `{name}` must satisfy the constraint "
+            f"{constraint!r}, which could not be evaluated ({error}){finite}."
+        ) from error
+    if is_tracer(valid):
+        return None
+    return np.asarray(valid)
 
 
 def guard_traced(
