@@ -10,13 +10,18 @@ measures them); these tests pin the behaviour the optimisations rely on:
 - beartype's verdicts remembered per call signature never accept a call the
   full check would reject;
 - a concrete value checked inside a trace by a constraint written with
-  `jax.numpy` is still checked.
+  `jax.numpy` is still checked;
+- construction without Equinox's per-call bookkeeping builds what Equinox
+  builds, and keeps its checks (`__check_init__`, unset fields, frozen
+  instances) and NumPyro's coercion hook.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
+import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -27,7 +32,11 @@ from numpyro.distributions import distribution as numpyro_distribution
 import typed_dists as td
 from _generate import GENERATED, Generated
 from typed_dists._core import to_typed
-from typed_dists._core._base import _builds_inner, _numpyro_attributes
+from typed_dists._core._base import (
+    _builds_inner,
+    _constructions,
+    _numpyro_attributes,
+)
 
 
 def _arguments(g: Generated) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -163,3 +172,60 @@ def test_concrete_values_in_a_trace_are_checked_by_jax_numpy_constraints() -> No
 
     with pytest.raises(td.ParameterValueError, match="`probs`"):
         build()
+
+
+# ---------------------------------------------------------------------------
+# Construction without Equinox's per-call bookkeeping (`_Construction`)
+
+
+@pytest.mark.parametrize("g", GENERATED, ids=[g.id for g in GENERATED])
+def test_fast_construction_builds_what_equinox_builds(g: Generated) -> None:
+    arrays, others = _arguments(g)
+    fast = g.cls(**arrays, **others)
+    assert _constructions[g.cls].fast
+    # Equinox's own `Module.__call__`, which the typed metaclass skips.
+    slow = type(eqx.Module).__call__(g.cls, **arrays, **others)
+    assert type(fast) is type(slow)
+    assert str(jax.tree.structure(fast)) == str(jax.tree.structure(slow))
+    assert bool(eqx.tree_equal(fast, slow))
+    assert vars(fast).keys() == vars(slow).keys()
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fast.__setattr__("_validate_args", False)
+
+
+def test_fast_construction_calls_check_init_and_checks_fields() -> None:
+    seen: list[tuple[int, ...]] = []
+
+    class Checked(td.Normal):
+        def __check_init__(self) -> None:
+            seen.append(self.loc.shape)
+            if bool((self.loc > 5).any()):
+                raise ValueError("loc is too large")
+
+    Checked(jnp.zeros(2), jnp.ones(2))
+    assert seen == [(2,)]
+    with pytest.raises(ValueError, match="loc is too large"):
+        Checked(jnp.full(2, 9.0), jnp.ones(2))
+
+    class Forgetful(td.Normal):
+        def __init__(self) -> None:  # does not call `self._construct`
+            pass
+
+    with pytest.raises(TypeError, match="was not initialized"):
+        Forgetful()
+
+
+def test_fast_construction_keeps_numpyro_coercions() -> None:
+    """NumPyro's coercion hook (used by its `collapse` handler) still sees
+    every typed construction, and can replace the result."""
+    sentinel = nd.Normal(0.0, 1.0)
+
+    def coerce(cls: type, args: object, kwargs: object) -> object:
+        return sentinel if cls is td.Normal else None
+
+    numpyro_distribution.COERCIONS.append(coerce)
+    try:
+        built: object = td.Normal(jnp.zeros(2), jnp.ones(2))
+        assert built is sentinel
+    finally:
+        numpyro_distribution.COERCIONS.remove(coerce)

@@ -32,8 +32,10 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import importlib
 import inspect
 import typing
+import warnings
 from collections.abc import Callable, Sequence
 from typing import (
     TYPE_CHECKING,
@@ -54,9 +56,7 @@ import numpy as np
 from jax.typing import ArrayLike
 from jaxtyping import Array
 from numpyro.distributions import Distribution, MaskedDistribution, constraints
-from numpyro.distributions.distribution import (
-    DistributionMeta,
-)
+from numpyro.distributions.distribution import COERCIONS, DistributionMeta
 from numpyro.distributions.util import lazy_property
 
 from .._policy import (
@@ -100,6 +100,14 @@ if TYPE_CHECKING:
 else:
     _ModuleMeta = type(eqx.Module)
 
+# Equinox's registry of modules inside their `__init__` (which may assign
+# fields), and its set of classes with a dataclass-generated `__init__`: read
+# by the construction fast path (`_Construction`). In an Equinox version
+# without them, typed classes are constructed through Equinox's own `__call__`.
+_equinox_module = importlib.import_module("equinox._module._module")
+_initialising: Any = getattr(_equinox_module, "_currently_initialising", None)
+_has_dataclass_init: Any = getattr(_equinox_module, "_has_dataclass_init", {})
+
 
 # ignore[override]: `__signature__` is a property on Equinox's metaclass and an
 # attribute on NumPyro's; the property is kept (see `__init__` below).
@@ -135,6 +143,96 @@ class _TypedDistributionMeta(_ModuleMeta, DistributionMeta):  # type: ignore[ove
 
     def __init__(cls, *args: Any, **kwargs: Any) -> None:
         super(DistributionMeta, cls).__init__(*args, **kwargs)
+
+    if not TYPE_CHECKING:
+        # Hidden from type checkers, which would read the return type of a
+        # metaclass `__call__` as the type of every constructor call.
+
+        def __call__(cls, *args: Any, **kwargs: Any) -> Any:
+            """Construct an instance: Equinox's `Module.__call__`, with its
+            per-class work done once per class (see `_Construction`)."""
+            plan = _constructions.get(cls)
+            if plan is None:
+                plan = _constructions[cls] = _Construction.of(cls)
+            if not plan.fast:
+                return super().__call__(*args, **kwargs)
+            for coerce in COERCIONS:  # NumPyro's hook (its `collapse` handler)
+                result = coerce(cls, args, kwargs)
+                if result is not None:
+                    return result
+            self = cls.__new__(cls)  # Equinox's: allows assignments in `__init__`
+            try:
+                cls.__init__(self, *args, **kwargs)
+            finally:
+                _initialising.remove(self)
+            plan.finish(self)
+            return self
+
+
+class _Construction:
+    """What Equinox's `Module.__call__` checks after `__init__`, read once per class.
+
+    Equinox's metaclass looks up, on every construction, whether the class is
+    abstract, each field's converter and static flag, and every class of the
+    MRO for `__check_init__`: about 60 us per typed construction here, more
+    than all of typed_dists' own checks. A typed class reads them once; each
+    construction then only checks that every field was set, warns for a JAX
+    array in a static field (but `_validate_args`, a bool set by
+    `_construct`), and calls the `__check_init__` methods, as Equinox does.
+    Classes with converters, `init=False` fields, dataclass-generated
+    `__init__` or abstract members take Equinox's own path.
+    """
+
+    def __init__(
+        self,
+        fast: bool,
+        fields: tuple[str, ...],
+        static: tuple[str, ...],
+        check_inits: tuple[Callable[[Any], None], ...],
+    ) -> None:
+        self.fast, self.fields, self.static = fast, fields, static
+        self.check_inits = check_inits
+
+    @classmethod
+    def of(cls, module: type) -> _Construction:
+        fields = dataclasses.fields(cast(Any, module))
+        fast = (
+            _initialising is not None
+            and not _has_dataclass_init.get(module, True)
+            and not inspect.isabstract(module)
+            and not getattr(module, "__abstractvars__", ())
+            and not getattr(module, "__abstractclassvars__", ())
+            and all(f.init and "converter" not in f.metadata for f in fields)
+        )
+        static = tuple(
+            f.name
+            for f in fields
+            if f.metadata.get("static", False) and f.name != "_validate_args"
+        )
+        check_inits = tuple(
+            klass.__dict__["__check_init__"]
+            for klass in module.__mro__
+            if "__check_init__" in klass.__dict__
+        )
+        return cls(fast, tuple(f.name for f in fields), static, check_inits)
+
+    def finish(self, instance: Any) -> None:
+        stored = instance.__dict__
+        for name in self.fields:
+            if name not in stored:
+                raise TypeError(f"Field {name!r} was not initialized.")
+        for name in self.static:
+            if any(eqx.is_array(leaf) for leaf in jax.tree.leaves(stored[name])):
+                warnings.warn(
+                    "A JAX array is being set as static! This can result "
+                    "in unexpected behavior and is usually a mistake to do.",
+                    stacklevel=3,
+                )
+        for check_init in self.check_inits:
+            check_init(instance)
+
+
+_constructions: dict[type, _Construction] = {}
 
 
 class _UnregisteredDistribution(Distribution):
