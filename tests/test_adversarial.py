@@ -498,6 +498,15 @@ def test_delta_event_dim_beyond_v_names_the_parameter() -> None:
     assert failure is None, failure
 
 
+def test_sine_skewed_empty_skewness_names_the_parameter() -> None:
+    """NumPyro checks SineSkewed's `skewness` against its base's event shape
+    with an `assert`; an empty skewness (d = 0, which jaxtyping's `d` accepts)
+    gave a bare AssertionError (found by the hypothesis suite)."""
+    base = td.SineBivariateVonMises(0.0, 0.0, 1.0, 1.0, correlation=0.1)
+    with pytest.raises(td.ParameterValueError, match="`skewness`"):
+        td.SineSkewed(base, np.array([], dtype=np.float16))
+
+
 def test_non_finite_covariance_is_a_value_error_naming_the_parameter() -> None:
     failures = []
     for fill in (np.nan, np.inf):

@@ -807,8 +807,9 @@ def _build_numpyro(
     """
     try:
         return _new_numpyro(cls, checked)
-    except ValueError as error:
-        # NumPyro's own argument checks (e.g. Delta's `event_dim` beyond `v`).
+    except (ValueError, AssertionError) as error:
+        # NumPyro's own argument checks (Delta's `event_dim` beyond `v`, an
+        # `assert` on SineSkewed's `skewness` against its base's event shape).
         given = ", ".join(f"`{name}`" for name in checked)
         raise ParameterValueError(
             f"{owner}: NumPyro rejected the arguments {given}: {error}"
