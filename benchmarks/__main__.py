@@ -163,36 +163,18 @@ def every_class(repeats: int, number: int) -> tuple[Row, list[tuple[str, float]]
     classes by ratio.
     """
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from _generate import GENERATED  # pyright: ignore[reportMissingImports]
-    from typed_dists._core import to_typed
+    from _generate import (  # pyright: ignore[reportMissingImports]
+        GENERATED,
+        jax_arguments,
+        typed_options,
+    )
 
     typed_medians: list[float] = []
     plain_medians: list[float] = []
     ratios: list[tuple[str, float]] = []
     for g in GENERATED:
-        kwargs = g.make(jax.random.key(0), (2,))
-        arrays: dict[str, Any] = {}
-        typed_others: dict[str, Any] = {}
-        plain_others: dict[str, Any] = {}
-        for name, value in kwargs.items():
-            if isinstance(value, np.ndarray):
-                dtype = (
-                    jnp.float32
-                    if np.issubdtype(value.dtype, np.floating)
-                    else jnp.bool_
-                    if value.dtype == bool
-                    else jnp.int32
-                )
-                arrays[name] = jnp.asarray(value, dtype=dtype)
-            else:
-                plain_others[name] = value
-                typed_others[name] = (
-                    to_typed(value)
-                    if isinstance(value, nd.Distribution)
-                    else [to_typed(v) for v in value]
-                    if isinstance(value, list)
-                    else value
-                )
+        arrays, plain_others = jax_arguments(g, g.make(jax.random.key(0), (2,)))
+        typed_others = typed_options(plain_others)
         cls = g.cls
 
         def typed(c: Any = cls, a: Any = arrays, o: Any = typed_others) -> Any:

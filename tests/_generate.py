@@ -25,11 +25,13 @@ from types import ModuleType
 from typing import Any
 
 import jax
+import jax.numpy as jnp
 import numpy as np
-from numpyro.distributions import constraints
+from numpyro.distributions import Distribution, constraints
 from numpyro.distributions.transforms import biject_to
 
 import typed_dists as td
+from typed_dists._core import to_typed
 from typed_dists._policy import ParameterSpec
 
 SIZE = 3  # the size of every named dimension (`n`, `k`, ...)
@@ -162,3 +164,44 @@ def generated() -> list[Generated]:
 
 GENERATED = generated()
 GENERATED_IDS = [g.id for g in GENERATED]
+
+
+def jax_arguments(
+    g: Generated, kwargs: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(array parameters as float32 / bool / int32 JAX arrays, other arguments).
+
+    The arguments a typed class and NumPyro's are both given, for the
+    comparisons that need identical inputs on both sides (compiled programs,
+    construction times, shared buffers).
+    """
+    names = {s.name for s in g.cls._parameters}  # pyright: ignore[reportPrivateUsage]
+    arrays: dict[str, Any] = {}
+    others: dict[str, Any] = {}
+    for name, value in kwargs.items():
+        if name in names and isinstance(value, np.ndarray | jax.Array):
+            dtype = (
+                jnp.float32
+                if jnp.issubdtype(value.dtype, jnp.floating)
+                else jnp.bool_
+                if value.dtype == bool
+                else jnp.int32
+            )
+            arrays[name] = jnp.asarray(value, dtype=dtype)
+        else:
+            others[name] = value
+    return arrays, others
+
+
+def typed_options(others: dict[str, Any]) -> dict[str, Any]:
+    """Distribution-valued arguments as typed ones, converted before use (as a
+    user's model holds them); other arguments unchanged."""
+
+    def convert(value: Any) -> Any:
+        if isinstance(value, Distribution):
+            return to_typed(value)
+        if isinstance(value, list):
+            return [convert(v) for v in value]  # pyright: ignore[reportUnknownVariableType]
+        return value
+
+    return {name: convert(value) for name, value in others.items()}

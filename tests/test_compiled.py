@@ -27,37 +27,13 @@ from typing import Any
 
 import jax
 import jax.numpy as jnp
-import numpy as np
 import numpyro.distributions as nd
 import pytest
 
 import typed_dists as td
-from _generate import GENERATED, Generated
-from typed_dists._core import to_typed
+from _generate import GENERATED, Generated, jax_arguments, typed_options
 
 BATCH = (2,)
-
-
-def _split(
-    g: Generated, kwargs: dict[str, Any]
-) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(array parameters as float32/int32/bool JAX arrays, other arguments)."""
-    names = {s.name for s in g.cls._parameters}  # pyright: ignore[reportPrivateUsage]
-    arrays: dict[str, Any] = {}
-    others: dict[str, Any] = {}
-    for name, value in kwargs.items():
-        if name in names and isinstance(value, np.ndarray | jax.Array):
-            dtype = (
-                jnp.float32
-                if jnp.issubdtype(value.dtype, jnp.floating)
-                else jnp.bool_
-                if value.dtype == bool
-                else jnp.int32
-            )
-            arrays[name] = jnp.asarray(value, dtype=dtype)
-        else:
-            others[name] = value
-    return arrays, others
 
 
 def _explicit_validation(others: dict[str, Any]) -> dict[str, Any]:
@@ -83,20 +59,6 @@ def _explicit_validation(others: dict[str, Any]) -> dict[str, Any]:
         return value
 
     return {name: explicit(value) for name, value in others.items()}
-
-
-def _typed_options(others: dict[str, Any]) -> dict[str, Any]:
-    """Distribution-valued arguments as typed ones, converted before tracing
-    (as a user's model holds them), so that both programs take them as built."""
-
-    def convert(value: Any) -> Any:
-        if isinstance(value, nd.Distribution):
-            return to_typed(value)
-        if isinstance(value, list):
-            return [convert(v) for v in value]  # pyright: ignore[reportUnknownVariableType]
-        return value
-
-    return {name: convert(value) for name, value in others.items()}
 
 
 def _lowered(
@@ -183,7 +145,7 @@ def _assert_same_program(typed: str, plain: str, what: str) -> None:
 @pytest.mark.parametrize("g", GENERATED, ids=[g.id for g in GENERATED])
 def test_compiled_program_is_numpyros(g: Generated, method: str) -> None:
     kwargs = g.make(jax.random.key(0), BATCH)
-    arrays, others = _split(g, kwargs)
+    arrays, others = jax_arguments(g, kwargs)
     plain = g.cls.numpyro_class(**arrays, **others)
     argument = jax.random.key(1) if method == "sample" else _value_shape(plain)
     assert td.get_validation() == "default"
@@ -195,7 +157,7 @@ def test_compiled_program_is_numpyros(g: Generated, method: str) -> None:
         # ImproperUniform has no sampler; GaussianCopulaBeta's needs
         # tensorflow_probability, which is not installed.
         pytest.skip(f"NumPyro's {g.name}.{method} cannot be lowered here: {error}")
-    typed_text = _lowered(g.cls, _typed_options(others), method, arrays, argument)
+    typed_text = _lowered(g.cls, typed_options(others), method, arrays, argument)
     _assert_same_program(typed_text, plain_text, f"{g.id}.{method}")
 
 

@@ -24,14 +24,12 @@ from typing import Any
 import equinox as eqx
 import jax
 import jax.numpy as jnp
-import numpy as np
 import numpyro.distributions as nd
 import pytest
 from numpyro.distributions import distribution as numpyro_distribution
 
 import typed_dists as td
-from _generate import GENERATED, Generated
-from typed_dists._core import to_typed
+from _generate import GENERATED, Generated, jax_arguments, typed_options
 from typed_dists._core._base import (
     _builds_inner,
     _constructions,
@@ -40,26 +38,9 @@ from typed_dists._core._base import (
 
 
 def _arguments(g: Generated) -> tuple[dict[str, Any], dict[str, Any]]:
-    """(float32 / int32 / bool JAX array parameters, other arguments)."""
-    arrays: dict[str, Any] = {}
-    others: dict[str, Any] = {}
-    for name, value in g.make(jax.random.key(0), (2,)).items():
-        if isinstance(value, np.ndarray):
-            dtype = (
-                jnp.float32
-                if np.issubdtype(value.dtype, np.floating)
-                else jnp.bool_
-                if value.dtype == bool
-                else jnp.int32
-            )
-            arrays[name] = jnp.asarray(value, dtype=dtype)
-        elif isinstance(value, nd.Distribution):
-            others[name] = to_typed(value)
-        elif isinstance(value, list):
-            others[name] = [to_typed(v) for v in value]  # pyright: ignore[reportUnknownVariableType, reportUnknownArgumentType]
-        else:
-            others[name] = value
-    return arrays, others
+    """(float32 / int32 / bool JAX array parameters, typed other arguments)."""
+    arrays, others = jax_arguments(g, g.make(jax.random.key(0), (2,)))
+    return arrays, typed_options(others)
 
 
 @pytest.mark.parametrize("g", GENERATED, ids=[g.id for g in GENERATED])
