@@ -439,7 +439,8 @@ class TypedDistribution(
     Subclass it as `TypedDistribution[numpyro.distributions.X]`, declare the
     parameters NumPyro stores as fields with jaxtyping annotations, and write
     an `__init__` whose annotated parameters mirror NumPyro's and whose body
-    calls `self._construct(...)` with every argument (see the module docstring).
+    calls `self._construct(...)` with every argument (the documentation's
+    "Wrapping your own distribution" page works one through).
 
     Instances are accepted wherever NumPyro's own distributions are
     (`numpyro.sample`, handlers, MCMC, SVI, `Predictive`, wrappers such as

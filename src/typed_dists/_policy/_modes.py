@@ -29,6 +29,11 @@ from typing import Literal, TypeAlias, cast, get_args
 __all__ = ["ValidationMode", "get_validation", "set_validation", "validation"]
 
 ValidationMode: TypeAlias = Literal["default", "checked", "off"]
+"""The validation modes. `"default"` checks every argument's kind, dtype and
+shape, and concrete values against their constraints while validation is on,
+as NumPyro does; `"checked"` also checks traced values inside compiled code at
+run time; `"off"` checks only kinds and dtypes (so floats are still promoted
+and integer parameters still rejected)."""
 _MODES: tuple[str, ...] = get_args(ValidationMode)
 
 _lock = threading.Lock()
