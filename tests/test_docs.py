@@ -1,25 +1,46 @@
-"""Every Python code block in README.md and docs/ runs as written.
+"""Every code block in README.md, CONTRIBUTING.md and docs/ is checked.
 
-Blocks of one file run in order in one namespace, as a reader would paste
-them; a failing assertion or exception fails the file's test.
+Python blocks run as written: the blocks of one file in order in one
+namespace, as a reader would paste them; a failing assertion or exception
+fails the file's test. Shell blocks name commands, files, modules and extras
+that exist; configuration blocks parse; `text` blocks are output.
 """
 
 from __future__ import annotations
 
+import configparser
 import re
+import shlex
 import sys
+import tomllib
 import types
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
-_BLOCK = re.compile(r"^```python\n(.*?)^```$", re.DOTALL | re.MULTILINE)
+DOCUMENTS = [
+    ROOT / "README.md",
+    ROOT / "CONTRIBUTING.md",
+    *sorted((ROOT / "docs").rglob("*.md")),
+]
+_FENCED = re.compile(r"^```(\w*)\n(.*?)^```$", re.DOTALL | re.MULTILINE)
+LANGUAGES = {"python", "bash", "ini", "toml", "text"}
+PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
+
+
+def blocks(path: Path, language: str) -> list[str]:
+    found = _FENCED.findall(path.read_text())
+    return [code for lang, code in found if lang == language]
 
 
 def python_blocks(path: Path) -> list[str]:
-    return _BLOCK.findall(path.read_text())
+    return blocks(path, "python")
+
+
+def count_python_blocks() -> int:
+    """The number of executed Python blocks (quoted in the closing notes)."""
+    return sum(len(python_blocks(p)) for p in DOCUMENTS)
 
 
 def test_documents_have_code() -> None:
@@ -27,14 +48,17 @@ def test_documents_have_code() -> None:
     assert sum(len(python_blocks(p)) for p in DOCUMENTS) >= 5
 
 
-@pytest.mark.parametrize("path", DOCUMENTS, ids=[p.name for p in DOCUMENTS])
+@pytest.mark.parametrize(
+    "path", DOCUMENTS, ids=[str(p.relative_to(ROOT)) for p in DOCUMENTS]
+)
 def test_code_blocks_run(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A real module, as a user's file would be: dataclasses (and so Equinox)
     # resolve annotations through `sys.modules[cls.__module__]`.
-    module = types.ModuleType(f"docs_{path.stem.replace('-', '_')}")
+    stem = str(path.relative_to(ROOT).with_suffix(""))
+    module = types.ModuleType("docs_" + re.sub(r"\W", "_", stem))
     monkeypatch.setitem(sys.modules, module.__name__, module)
     for index, block in enumerate(python_blocks(path)):
-        code = compile(block, f"{path.name}[block {index}]", "exec")
+        code = compile(block, f"{path.relative_to(ROOT)}[block {index}]", "exec")
         exec(code, module.__dict__)
 
 
@@ -52,3 +76,67 @@ def test_readme_setup_block_is_what_ci_runs() -> None:
         "python -m pytest",
     ]
     assert "setup-commands:start" in (ROOT / ".ci" / "run").read_text()
+
+
+@pytest.mark.parametrize(
+    "path", DOCUMENTS, ids=[str(p.relative_to(ROOT)) for p in DOCUMENTS]
+)
+def test_every_block_has_a_checked_language(path: Path) -> None:
+    languages = [lang for lang, _ in _FENCED.findall(path.read_text())]
+    assert set(languages) <= LANGUAGES, f"{path.name}: {languages}"
+
+
+def _check_command(words: list[str]) -> None:
+    """A documented shell command names things that exist in this repository."""
+    extras = PYPROJECT["project"]["optional-dependencies"]
+    tools = {"ruff", "mypy", "pyright", "mkdocs"}
+    dev = " ".join(extras["dev"] + extras["docs"])
+    if words[0] in tools:
+        assert words[0] in dev, f"{words[0]} is not in the dev or docs extra"
+    elif words[0] == "bash":
+        assert (ROOT / words[1]).is_file(), words
+    elif words[:4] == ["python", "-m", "pip", "install"]:
+        spec = words[-1]
+        for extra in re.findall(r"\[(\w+)\]", spec):
+            assert extra in extras, f"no extra {extra!r} in pyproject.toml"
+    elif words[:2] == ["python", "-m"]:
+        module = words[2]
+        if module != "pytest":
+            path = ROOT / module.replace(".", "/")
+            assert path.with_suffix(".py").is_file() or path.is_dir(), words
+    elif words[0] == "python":
+        assert (ROOT / words[1]).is_file(), words
+    else:
+        raise AssertionError(f"an unchecked command in the docs: {words}")
+
+
+@pytest.mark.parametrize(
+    "path", DOCUMENTS, ids=[str(p.relative_to(ROOT)) for p in DOCUMENTS]
+)
+def test_shell_and_configuration_blocks(path: Path) -> None:
+    for block in blocks(path, "bash"):
+        for line in block.splitlines():
+            words = shlex.split(line, comments=True)
+            if words:
+                _check_command(words)
+    for block in blocks(path, "toml"):
+        tomllib.loads(block)
+    for block in blocks(path, "ini"):
+        configparser.ConfigParser().read_string(block)
+
+
+def test_documented_typing_configuration_is_the_repositorys() -> None:
+    """The settings docs/typing.md recommends are the ones this repo checks with."""
+    typing_page = ROOT / "docs" / "typing.md"
+    (ini,) = blocks(typing_page, "ini")
+    documented = configparser.ConfigParser()
+    documented.read_string(ini)
+    ours = configparser.ConfigParser()
+    ours.read(ROOT / "mypy.ini")
+    for section in documented.sections():
+        for key, value in documented[section].items():
+            assert ours[section][key] == value, (section, key)
+    (toml,) = blocks(typing_page, "toml")
+    pyright = PYPROJECT["tool"]["pyright"]
+    for key, value in tomllib.loads(toml)["tool"]["pyright"].items():
+        assert pyright[key] == value, key
