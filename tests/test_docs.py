@@ -9,6 +9,7 @@ that exist; configuration blocks parse; `text` blocks are output.
 from __future__ import annotations
 
 import configparser
+import inspect
 import re
 import shlex
 import sys
@@ -17,6 +18,8 @@ import types
 from pathlib import Path
 
 import pytest
+
+import typed_dists as td
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCUMENTS = [
@@ -140,3 +143,44 @@ def test_documented_typing_configuration_is_the_repositorys() -> None:
     pyright = PYPROJECT["tool"]["pyright"]
     for key, value in tomllib.loads(toml)["tool"]["pyright"].items():
         assert pyright[key] == value, key
+
+
+def _docstring_objects() -> list[tuple[str, object]]:
+    """Public names and the members the API reference renders, with docstrings."""
+    objects: list[tuple[str, object]] = []
+    for name in td.__all__:
+        obj = getattr(td, name)
+        objects.append((name, obj))
+        if obj is td.TypedDistribution:
+            objects.append(("TypedDistribution.to_numpyro", obj.to_numpyro))
+    return objects
+
+
+def _own_docstring(obj: object) -> str:
+    if isinstance(obj, type):
+        return vars(obj).get("__doc__") or ""
+    return getattr(obj, "__doc__", None) or ""
+
+
+DOCSTRING_EXAMPLES = [
+    (name, code)
+    for name, obj in _docstring_objects()
+    for code in _FENCED.findall(inspect.cleandoc(_own_docstring(obj)))
+]
+
+
+def test_docstring_blocks_are_python() -> None:
+    assert DOCSTRING_EXAMPLES, "no docstring examples found"
+    assert all(lang == "python" for _, (lang, _) in DOCSTRING_EXAMPLES)
+
+
+@pytest.mark.parametrize(
+    "code",
+    [code for _, (_, code) in DOCSTRING_EXAMPLES],
+    ids=[name for name, _ in DOCSTRING_EXAMPLES],
+)
+def test_docstring_examples_run(code: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The API reference renders these docstrings: their examples run too.
+    module = types.ModuleType("docs_docstring_example")
+    monkeypatch.setitem(sys.modules, module.__name__, module)
+    exec(compile(code, "<docstring>", "exec"), module.__dict__)

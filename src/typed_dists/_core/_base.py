@@ -892,11 +892,28 @@ def numpyro_field(
     `base_distribution` is stored as `base_dist`).
 
     ```python
-    class ExpandedDistribution(TypedDistribution[dist.ExpandedDistribution]):
-        base_dist: Distribution
-        _given_batch_shape: tuple[int, ...] = numpyro_field(
+    import numpyro.distributions as dist
+
+    import typed_dists as td
+
+
+    class Expanded(td.TypedDistribution[dist.ExpandedDistribution]):
+        base_dist: dist.Distribution
+        # NumPyro's argument `batch_shape` is a `Distribution` property.
+        given_batch_shape: tuple[int, ...] = td.numpyro_field(
             "batch_shape", static=True
         )
+
+        def __init__(
+            self, base_dist: dist.Distribution, batch_shape: tuple[int, ...] = ()
+        ) -> None:
+            # As in NumPyro, no `validate_args`: the base's applies.
+            self._construct(
+                base_dist=base_dist, batch_shape=batch_shape, validate_args=None
+            )
+
+
+    assert Expanded(td.Normal(0.0, 1.0), (3,)).batch_shape == (3,)
     ```
     """
     metadata = {_NAME_KEY: name}
@@ -966,8 +983,26 @@ class Derived(Generic[T]):
     distribution, so the value is exactly NumPyro's.
 
     ```python
-    class MultivariateNormal(TypedDistribution[dist.MultivariateNormal]):
-        covariance_matrix = Derived[Float[Array, "*batch n n"]]()
+    import numpyro.distributions as dist
+    from jaxtyping import Array, Float
+
+    import typed_dists as td
+
+
+    class Probs(td.TypedDistribution[dist.BernoulliProbs]):
+        probs: Float[Array, "*#batch"]
+        logits = td.Derived[Float[Array, "*#batch"]]()  # NumPyro computes it
+
+        def __init__(
+            self,
+            probs: Float[td.FloatLike, "*#batch"],
+            *,
+            validate_args: bool | None = None,
+        ) -> None:
+            self._construct(probs=probs, validate_args=validate_args)
+
+
+    assert Probs(0.5).logits == 0.0
     ```
     """
 

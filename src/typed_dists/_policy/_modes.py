@@ -77,8 +77,21 @@ def validation(mode: ValidationMode) -> Generator[None]:
     """Use validation mode `mode` inside a `with` block (this thread or task).
 
     ```python
-    with typed_dists.validation("checked"):
-        mcmc.run(key, data)  # traced parameters are checked inside NUTS
+    import jax
+    import numpyro
+    from numpyro.infer import MCMC, NUTS
+
+    import typed_dists as td
+
+
+    def model():
+        scale = numpyro.sample("scale", td.LogNormal(0.0, 1.0))
+        numpyro.sample("x", td.Normal(0.0, scale), obs=1.0)
+
+
+    mcmc = MCMC(NUTS(model), num_warmup=20, num_samples=20, progress_bar=False)
+    with td.validation("checked"):
+        mcmc.run(jax.random.key(0))  # traced parameters are checked inside NUTS
     ```
 
     **Raises:** `ValueError` for an unknown mode.
