@@ -341,11 +341,13 @@ def _distribution(value: nd.Distribution, decimals: int | None) -> str:
     cls = type(typed)
     fields = {f.name for f in dataclasses.fields(cls)}
     arguments = []
-    for name in inspect.signature(cls.__init__).parameters:
+    for name, parameter in inspect.signature(cls.__init__).parameters.items():
         if name in ("self", "validate_args") or name not in fields:
             continue
         argument = getattr(typed, name)
-        if argument is not None:
+        default = parameter.default
+        is_default = isinstance(argument, bool | str) and argument == default
+        if argument is not None and not is_default:
             arguments.append(f"{name}={_literal(argument, decimals)}")
     return f"td.{cls.__name__}({', '.join(arguments)})"
 
@@ -434,8 +436,9 @@ def _section(name: str, examples: bool) -> str:
         codes = [example(name, g) for g in by_class[obj]] if examples else []
     elif isinstance(obj, type):
         parts.append(
-            "A shared base for declaring distributions of one shape of "
-            "signature; see [wrapping your own distribution](../wrapping.md).\n"
+            "A shared base class: it declares the parameters and signature "
+            "once for the distributions that subclass it, and for your own "
+            "(see [wrapping your own distribution](../wrapping.md)).\n"
         )
         codes = []
     else:
