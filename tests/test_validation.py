@@ -82,6 +82,42 @@ def test_default_mode_skips_traced_values_like_numpyro() -> None:
         td.Normal(0.0, -1.0)
 
 
+def test_python_numbers_inside_jit_are_checked_at_trace_time() -> None:
+    # Inside a trace, Python numbers are stored as the program's literals
+    # (tracers), as NumPyro's arithmetic on them makes them; their values are
+    # known, so they are checked when traced, as NumPyro checks its numbers.
+    with pytest.raises(td.ParameterValueError, match="`scale`"):
+        jax.jit(lambda x: td.Normal(0.0, -1.0).log_prob(x))(1.0)
+    with pytest.raises(td.ParameterValueError, match="`total_count`"):
+        jax.jit(lambda x: td.Binomial(-3, probs=0.5).log_prob(x))(1.0)
+
+    @jax.jit
+    def stored(x: jax.Array) -> jax.Array:
+        d = td.Normal(0.0, 2.0)
+        assert isinstance(d.scale, jax.core.Tracer)
+        assert d.scale.dtype == jnp.float32
+        return d.log_prob(x)
+
+    assert bool(jnp.isfinite(stored(jnp.asarray(1.0))))
+
+
+def test_checked_mode_adds_no_check_of_python_numbers() -> None:
+    # Checked at trace time: no run-time check of a known number, while a
+    # traced parameter gets one. (A new function per mode: JAX caches traces
+    # by function.)
+    def numbers() -> Callable[[jax.Array], jax.Array]:
+        return lambda x: td.Normal(0.0, 2.0).log_prob(x)
+
+    def traced() -> Callable[[jax.Array], jax.Array]:
+        return lambda scale: td.Normal(0.0, scale).log_prob(1.0)
+
+    plain = [len(jax.make_jaxpr(f())(2.0).eqns) for f in (numbers, traced)]
+    with td.validation("checked"):
+        checked = [len(jax.make_jaxpr(f())(2.0).eqns) for f in (numbers, traced)]
+    assert checked[0] == plain[0]
+    assert checked[1] > plain[1]
+
+
 def _runtime_error_names(error: BaseException, *names: str) -> None:
     text = str(error)
     for name in names:

@@ -36,7 +36,7 @@ import importlib
 import inspect
 import typing
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from typing import (
     TYPE_CHECKING,
     Any,
@@ -325,8 +325,15 @@ def _construct(
     )
     dist = _build_numpyro(owner, cls, checked, dtype)
     validate = _validates(mode, validate_args)
+    # Python numbers inside a trace are stored as the program's literals
+    # (traced values); they are known, and checked as the numbers they are.
+    numbers: dict[str, np.ndarray[Any, Any]] = {
+        name: np.asarray(arguments[name], dtype=cast(jax.Array, value).dtype)
+        for name, value in checked.items()
+        if type(arguments[name]) in (int, float) and is_tracer(value)
+    }
     if validate:
-        check_values(owner, cls.numpyro_class.arg_constraints, checked, dist)
+        check_values(owner, cls.numpyro_class.arg_constraints, checked | numbers, dist)
     stored = {
         name: _stored(dist, attribute, checked)
         for name, attribute in _numpyro_attributes(cls).items()
@@ -341,7 +348,7 @@ def _construct(
         }
         rebuild = True
     if mode == "checked" and validate:
-        guarded = _guarded(cls, stored)
+        guarded = _guarded(cls, stored, known=numbers.keys())
         rebuild = rebuild or guarded is not stored
         stored = guarded
     if rebuild:
@@ -398,17 +405,21 @@ def _validates(mode: str, validate_args: bool | None) -> bool:
 
 
 def _guarded(
-    cls: type[TypedDistribution[Any]], fields: dict[str, Any]
+    cls: type[TypedDistribution[Any]],
+    fields: dict[str, Any],
+    known: Collection[str] = (),
 ) -> dict[str, Any]:
     """`fields` with each traced, constrained one tied to a run-time check
-    ("checked" mode); `fields` itself when nothing is traced."""
-    if not any(is_tracer(v) for v in fields.values()):
-        return fields
+    ("checked" mode); `fields` itself when nothing is traced. The parameters
+    named (by NumPyro's names) in `known` were checked at trace time."""
     names = numpyro_names(cls)
+    traced = {k: v for k, v in fields.items() if is_tracer(v) and names[k] not in known}
+    if not traced:
+        return fields
     guarded = guard_traced(
-        cls.__name__, cls.numpyro_class.arg_constraints, _by_numpyro_name(cls, fields)
+        cls.__name__, cls.numpyro_class.arg_constraints, _by_numpyro_name(cls, traced)
     )
-    return {k: guarded[names[k]] for k in fields}
+    return {k: guarded[names[k]] if k in traced else v for k, v in fields.items()}
 
 
 class _Constructor:

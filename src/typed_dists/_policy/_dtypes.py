@@ -13,7 +13,9 @@ Accepted for an integer parameter (such as Binomial's `total_count`): Python
 from __future__ import annotations
 
 import functools
+import importlib
 import math
+from collections.abc import Callable
 from typing import Any, Literal, TypeAlias, cast
 
 import jax
@@ -173,8 +175,28 @@ def as_float_dtype(value: object, dtype: np.dtype[Any]) -> jax.Array:
 
 
 def _constant(value: float, dtype: np.dtype[Any]) -> jax.Array:
+    if not outside_traces():
+        # Inside `jax.jit` (or another staging trace), the number enters the
+        # program as a literal, as NumPyro's Python number does: a cached
+        # array would be a captured constant instead, and XLA, given another
+        # graph, may fold constants in another order (results off by a
+        # rounding, whole programs not NumPyro's).
+        return jnp.asarray(value, dtype=dtype)
     # The sign is part of the key: 0.0 == -0.0, but they are different floats.
     return _cached_constant(value, math.copysign(1.0, value), dtype)
+
+
+# JAX has no public test for "no trace is active"; without this private one
+# (a later JAX may move it), Python numbers are always cached constants.
+_trace_state_clean: Callable[[], bool] | None = getattr(
+    importlib.import_module("jax._src.core"), "trace_state_clean", None
+)
+
+
+def outside_traces() -> bool:
+    """Whether no JAX trace is active (eager code, not inside `jit`, `vmap`,
+    `grad`, ...); `True` when JAX does not say."""
+    return _trace_state_clean is None or _trace_state_clean()
 
 
 @functools.lru_cache(maxsize=512)
@@ -202,6 +224,8 @@ def to_int_array(value: object) -> jax.Array:
     """
     dtype = jnp.dtype(jnp.result_type(int))
     if type(value) is int:
+        if not outside_traces():
+            return jnp.asarray(value, dtype=dtype)  # a literal, as in `_constant`
         return _cached_constant(value, 1.0, dtype)
     if isinstance(value, jax.Array) and value.dtype == dtype:
         return value  # already what we store: no copy, no dispatch
