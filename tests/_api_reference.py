@@ -128,8 +128,12 @@ import typed_dists as td
 ```
 """
 
+SCORE = "x = d.sample(jax.random.key(0))\nlog_density = d.log_prob(x)\n"
+"""The end of every example: a draw, and its log density."""
+
 EXAMPLES: dict[str, str] = {
     # Arguments that are neither arrays nor distributions: written by hand.
+    # Each is followed by `SCORE`.
     "EulerMaruyama": """\
 def ornstein_uhlenbeck(y, t):
     return 1.5 * (0.5 - y), 0.4 * jnp.ones_like(y)  # drift, diffusion
@@ -141,8 +145,6 @@ d = td.EulerMaruyama(
     init_dist=td.Normal(0.0, 1.0),
 )
 assert d.batch_shape == () and d.event_shape == (4,)
-x = d.sample(jax.random.key(0))
-log_density = d.log_prob(x)
 """,
     # Factories whose arguments are not those of the classes they return.
     "TruncatedNormal": """\
@@ -151,38 +153,26 @@ assert isinstance(d, td.LeftTruncatedDistribution)
 d = td.TruncatedNormal(loc=0.5, scale=2.0, low=-1.0, high=1.0)
 assert isinstance(d, td.TwoSidedTruncatedDistribution)
 assert d.batch_shape == () and d.event_shape == ()
-x = d.sample(jax.random.key(0))
-log_density = d.log_prob(x)
 """,
     "TruncatedCauchy": """\
 d = td.TruncatedCauchy(loc=0.0, scale=1.0, high=3.0)
 assert isinstance(d, td.RightTruncatedDistribution)
-x = d.sample(jax.random.key(0))
-log_density = d.log_prob(x)
 """,
     "TruncatedGamma": """\
 d = td.TruncatedGamma(concentration=2.0, rate=1.0, low=0.5, high=4.0)
 assert isinstance(d, td.TwoSidedTruncatedGamma)
-x = d.sample(jax.random.key(0))
-log_density = d.log_prob(x)
 """,
     "TruncatedDistribution": """\
 d = td.TruncatedDistribution(td.Laplace(0.0, 1.0), low=-2.0)
 assert isinstance(d, td.LeftTruncatedDistribution)
-x = d.sample(jax.random.key(0))
-log_density = d.log_prob(x)
 """,
     "HurdleNegativeBinomial2": """\
 d = td.HurdleNegativeBinomial2(gate=0.3, mean=4.0, concentration=2.0)
 assert isinstance(d, td.HurdleProbs)
-x = d.sample(jax.random.key(0))
-log_density = d.log_prob(x)
 """,
     "ZeroInflatedNegativeBinomial2": """\
 d = td.ZeroInflatedNegativeBinomial2(mean=4.0, concentration=2.0, gate=0.3)
 assert isinstance(d, td.ZeroInflatedProbs)
-x = d.sample(jax.random.key(0))
-log_density = d.log_prob(x)
 """,
     "Mixture": """\
 mixing = td.Categorical(probs=jnp.array([0.3, 0.7]))
@@ -190,8 +180,6 @@ d = td.Mixture(mixing, td.Normal(jnp.array([-1.0, 1.0]), 0.5))
 assert isinstance(d, td.MixtureSameFamily)
 d = td.Mixture(mixing, [td.Normal(-1.0, 0.5), td.Laplace(1.0, 0.5)])
 assert isinstance(d, td.MixtureGeneral)
-x = d.sample(jax.random.key(0))
-log_density = d.log_prob(x)
 """,
     "TransformedDistribution": """\
 d = td.TransformedDistribution(
@@ -199,8 +187,6 @@ d = td.TransformedDistribution(
     [td.transforms.AffineTransform(1.0, 2.0), td.transforms.ExpTransform()],
 )
 assert d.batch_shape == () and d.event_shape == ()
-x = d.sample(jax.random.key(0))
-log_density = d.log_prob(x)
 """,
 }
 """Hand-written examples, for classes whose generated arguments have no literal."""
@@ -378,9 +364,8 @@ def _example_code(name: str, g: Generated, decimals: int | None) -> str:
         f"assert d.batch_shape == {probe.batch_shape!r}"
         f" and d.event_shape == {probe.event_shape!r}",
     ]
-    if g.skip_reason("sample") is None:
-        lines += ["x = d.sample(jax.random.key(0))", "log_density = d.log_prob(x)"]
-    return "\n".join(line for line in lines if line) + "\n"
+    code = "\n".join(line for line in lines if line) + "\n"
+    return code + SCORE if g.skip_reason("sample") is None else code
 
 
 def _runs(code: str) -> bool:
@@ -396,7 +381,7 @@ def _runs(code: str) -> bool:
 def example(name: str, g: Generated) -> str:
     """The shortest-literal example of `g` that runs, or the hand-written one."""
     if name in EXAMPLES:
-        return EXAMPLES[name]
+        return EXAMPLES[name] + SCORE
     try:
         candidates = [_example_code(name, g, d) for d in (2, 3, 4, 6, None)]
     except _NoLiteralError as error:
@@ -451,7 +436,7 @@ def _section(name: str, examples: bool) -> str:
         if not examples:
             codes = []
         elif name in EXAMPLES:
-            codes = [EXAMPLES[name]]
+            codes = [EXAMPLES[name] + SCORE]
         else:
             codes = [example(name, g) for c in classes for g in by_class[c]]
     parts += [f"```python\n{code}```\n" for code in codes]
