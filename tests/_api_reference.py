@@ -188,15 +188,21 @@ class _Row:
     default: str
 
 
+def _constraint_name(value: object) -> str | None:
+    """The name under which `numpyro.distributions.constraints` holds `value`."""
+    for name in dir(constraints):
+        if getattr(constraints, name) is value:
+            return name
+    return None
+
+
 def _constraint(constraint: Any) -> str:
     if constraint is None:
         return "-"
     if constraints.is_dependent(constraint):  # type: ignore[no-untyped-call]
         return "dependent (checked by NumPyro against the other parameters)"
-    for name in dir(constraints):
-        if getattr(constraints, name) is constraint:
-            return f"`constraints.{name}`"
-    return f"`{constraint!r}`"
+    name = _constraint_name(constraint)
+    return f"`constraints.{name}`" if name else f"`{constraint!r}`"
 
 
 def _annotation(annotation: Any) -> str:
@@ -271,11 +277,7 @@ def _number(x: float, decimals: int | None) -> str:
 def _nested(array: np.ndarray, decimals: int | None) -> str:
     if array.ndim == 0:
         item = array.item()
-        if isinstance(item, bool):
-            return repr(item)
-        if isinstance(item, int):
-            return repr(item)
-        return _number(item, decimals)
+        return repr(item) if isinstance(item, bool | int) else _number(item, decimals)
     return "[" + ", ".join(_nested(a, decimals) for a in array) + "]"
 
 
@@ -292,10 +294,8 @@ def _literal(value: Any, decimals: int | None) -> str:
         return "[" + ", ".join(_literal(v, decimals) for v in value) + "]"
     if isinstance(value, np.ndarray | np.generic | jax.Array):
         array = np.asarray(value)
-        if array.ndim == 0 and array.dtype.kind == "f":
-            return _number(array.item(), decimals)
         if array.ndim == 0:
-            return repr(array.item())
+            return _nested(array, decimals)
         return f"jnp.array({_nested(array, decimals)})"
     if isinstance(value, nd.Distribution):
         return _distribution(value, decimals)
@@ -304,9 +304,9 @@ def _literal(value: Any, decimals: int | None) -> str:
         return f"td.transforms.AffineTransform({loc}, {scale})"
     if isinstance(value, ExpTransform):
         return "td.transforms.ExpTransform()"
-    for name in dir(constraints):
-        if getattr(constraints, name) is value:
-            return f"td.constraints.{name}"
+    name = _constraint_name(value)
+    if name:
+        return f"td.constraints.{name}"
     raise _NoLiteralError(f"{type(value).__name__} has no literal")
 
 
@@ -329,10 +329,6 @@ def _distribution(value: nd.Distribution, decimals: int | None) -> str:
 # -- Examples -----------------------------------------------------------------
 
 
-def _arguments(g: Generated) -> dict[str, Any]:
-    return g.make(jax.random.key(0), ())
-
-
 def _call(name: str, arguments: dict[str, Any], decimals: int | None) -> str:
     text = ", ".join(f"{k}={_literal(v, decimals)}" for k, v in arguments.items())
     call = f"d = td.{name}({text})"
@@ -342,10 +338,14 @@ def _call(name: str, arguments: dict[str, Any], decimals: int | None) -> str:
     return "\n".join([f"d = td.{name}(", *lines, ")"])
 
 
-def _example_code(name: str, g: Generated, decimals: int | None) -> str:
-    """One example: construct, check the shapes, sample and score."""
-    arguments = _arguments(g)
-    probe = g.cls(**arguments)
+def _example_code(
+    name: str,
+    g: Generated,
+    arguments: dict[str, Any],
+    probe: td.TypedDistribution[Any],
+    decimals: int | None,
+) -> str:
+    """One example: construct, check the shapes (`probe`'s), sample and score."""
     lines = [
         _call(name, arguments, decimals),
         f"assert isinstance(d, td.{g.cls.__name__})" if name != g.name else "",
@@ -367,17 +367,28 @@ def _runs(code: str) -> bool:
 
 
 def example(name: str, g: Generated) -> str:
-    """The shortest-literal example of `g` that runs, or the hand-written one."""
-    if name in EXAMPLES:
-        return EXAMPLES[name] + SCORE
-    try:
-        candidates = [_example_code(name, g, d) for d in (2, 3, 4, 6, None)]
-    except _NoLiteralError as error:
-        raise LookupError(f"{name}: add an example to EXAMPLES ({error})") from error
-    for code in candidates:
+    """The example of `g`, called as `td.<name>`, with the fewest decimals
+    that runs."""
+    arguments = g.make(jax.random.key(0), ())
+    probe = g.cls(**arguments)
+    for decimals in (2, 3, 4, 6, None):
+        try:
+            code = _example_code(name, g, arguments, probe, decimals)
+        except _NoLiteralError as error:
+            raise LookupError(
+                f"{name}: add an example to EXAMPLES ({error})"
+            ) from error
         if _runs(code):
             return code
     raise LookupError(f"{name}: no generated example runs; add one to EXAMPLES")
+
+
+def _examples(name: str, generated: list[Generated]) -> list[str]:
+    """The examples of public name `name`: the hand-written one, or one per
+    parametrisation it builds."""
+    if name in EXAMPLES:
+        return [EXAMPLES[name] + SCORE]
+    return [example(name, g) for g in generated]
 
 
 # -- Pages --------------------------------------------------------------------
@@ -397,23 +408,25 @@ def _page_of(name: str) -> str:
     return "mechanism.md"
 
 
+_BY_CLASS: dict[type[Any], list[Generated]] = {}
+for _g in GENERATED:
+    _BY_CLASS.setdefault(_g.cls, []).append(_g)
+
+
 def _section(name: str, examples: bool) -> str:
     obj = getattr(td, name)
-    by_class: dict[type[Any], list[Generated]] = {}
-    for g in GENERATED:
-        by_class.setdefault(g.cls, []).append(g)
     parts = [f"::: typed_dists.{name}\n    options:\n      heading_level: 2\n"]
-    if isinstance(obj, type) and obj in by_class:
+    generated: list[Generated] = []
+    if isinstance(obj, type) and obj in _BY_CLASS:
         parts.append(f"Wraps {_numpyro_link(obj.numpyro_class)}.\n")
         parts.append(_table(_rows(obj)) + "\n")
-        codes = [example(name, g) for g in by_class[obj]] if examples else []
+        generated = _BY_CLASS[obj]
     elif isinstance(obj, type):
         parts.append(
             "A shared base class: it declares the parameters and signature "
             "once for the distributions that subclass it, and for your own "
             "(see [wrapping your own distribution](../wrapping.md)).\n"
         )
-        codes = []
     else:
         classes = _factory_classes(obj)
         links = " or ".join(
@@ -421,13 +434,9 @@ def _section(name: str, examples: bool) -> str:
             for c in classes
         )
         parts.append(f"A factory, as in NumPyro: it returns {links}.\n")
-        if not examples:
-            codes = []
-        elif name in EXAMPLES:
-            codes = [EXAMPLES[name] + SCORE]
-        else:
-            codes = [example(name, g) for c in classes for g in by_class[c]]
-    parts += [f"```python\n{code}```\n" for code in codes]
+        generated = [g for c in classes for g in _BY_CLASS[c]]
+    if examples and (generated or name in EXAMPLES):
+        parts += [f"```python\n{code}```\n" for code in _examples(name, generated)]
     return "\n".join(parts)
 
 
