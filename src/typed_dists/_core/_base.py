@@ -325,14 +325,15 @@ def _construct(
     )
     dist = _build_numpyro(owner, cls, checked, dtype)
     validate = _validates(mode, validate_args)
-    # Python numbers inside a trace are stored as the program's literals
-    # (traced values); they are known, and checked as the numbers they are.
-    numbers: dict[str, np.ndarray[Any, Any]] = {
-        name: np.asarray(arguments[name], dtype=cast(jax.Array, value).dtype)
-        for name, value in checked.items()
-        if type(arguments[name]) in (int, float) and is_tracer(value)
-    }
+    numbers: dict[str, np.ndarray[Any, Any]] = {}
     if validate:
+        # Python numbers inside a trace are stored as the program's literals
+        # (traced values); they are known, and checked as the numbers they are.
+        numbers = {
+            name: np.asarray(arguments[name], dtype=cast(jax.Array, value).dtype)
+            for name, value in checked.items()
+            if type(arguments[name]) in (int, float) and is_tracer(value)
+        }
         check_values(owner, cls.numpyro_class.arg_constraints, checked | numbers, dist)
     stored = {
         name: _stored(dist, attribute, checked)

@@ -175,15 +175,8 @@ def as_float_dtype(value: object, dtype: np.dtype[Any]) -> jax.Array:
 
 
 def _constant(value: float, dtype: np.dtype[Any]) -> jax.Array:
-    if not outside_traces():
-        # Inside `jax.jit` (or another staging trace), the number enters the
-        # program as a literal, as NumPyro's Python number does: a cached
-        # array would be a captured constant instead, and XLA, given another
-        # graph, may fold constants in another order (results off by a
-        # rounding, whole programs not NumPyro's).
-        return jnp.asarray(value, dtype=dtype)
     # The sign is part of the key: 0.0 == -0.0, but they are different floats.
-    return _cached_constant(value, math.copysign(1.0, value), dtype)
+    return _number_array(value, math.copysign(1.0, value), dtype)
 
 
 # JAX has no public test for "no trace is active"; without this private one
@@ -193,10 +186,18 @@ _trace_state_clean: Callable[[], bool] | None = getattr(
 )
 
 
-def outside_traces() -> bool:
-    """Whether no JAX trace is active (eager code, not inside `jit`, `vmap`,
-    `grad`, ...); `True` when JAX does not say."""
-    return _trace_state_clean is None or _trace_state_clean()
+def _number_array(value: float | int, sign: float, dtype: np.dtype[Any]) -> jax.Array:
+    """A Python number as a 0-d JAX array of `dtype`.
+
+    Inside `jax.jit` (or any other trace) the number enters the program as a
+    literal, as NumPyro's arithmetic on a Python number makes it: a cached
+    array would be a captured constant instead, and XLA, given that other
+    graph, may fold constants in another order (results off by a rounding,
+    whole programs not NumPyro's). Eagerly, the array is cached.
+    """
+    if _trace_state_clean is not None and not _trace_state_clean():
+        return jnp.asarray(value, dtype=dtype)
+    return _cached_constant(value, sign, dtype)
 
 
 @functools.lru_cache(maxsize=512)
@@ -207,9 +208,10 @@ def _cached_constant(
 
     JAX arrays are immutable, so `Normal(0.0, 1.0)` can reuse the same `0.0`
     and `1.0` arrays; creating one costs a dispatch (about 0.1 ms eagerly).
-    The array is always concrete, also when first asked for inside `jax.jit`
-    (a cached tracer would leak out of its trace); inside a trace it enters
-    the program as a constant.
+    The array is always concrete, also when JAX cannot say whether a trace is
+    active and it is first asked for inside `jax.jit` (a cached tracer would
+    leak out of its trace); inside a trace it then enters the program as a
+    constant.
     """
     with jax.ensure_compile_time_eval():
         return jnp.asarray(value, dtype=dtype)
@@ -224,9 +226,7 @@ def to_int_array(value: object) -> jax.Array:
     """
     dtype = jnp.dtype(jnp.result_type(int))
     if type(value) is int:
-        if not outside_traces():
-            return jnp.asarray(value, dtype=dtype)  # a literal, as in `_constant`
-        return _cached_constant(value, 1.0, dtype)
+        return _number_array(value, 1.0, dtype)
     if isinstance(value, jax.Array) and value.dtype == dtype:
         return value  # already what we store: no copy, no dispatch
     return jnp.asarray(value, dtype=dtype)
