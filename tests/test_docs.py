@@ -29,6 +29,7 @@ DOCUMENTS = [
 ]
 _FENCED = re.compile(r"^```(\w*)\n(.*?)^```$", re.DOTALL | re.MULTILINE)
 LANGUAGES = {"python", "bash", "ini", "toml", "text"}
+DOCUMENT_IDS = [str(p.relative_to(ROOT)) for p in DOCUMENTS]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
 
 
@@ -41,19 +42,12 @@ def python_blocks(path: Path) -> list[str]:
     return blocks(path, "python")
 
 
-def count_python_blocks() -> int:
-    """The number of executed Python blocks (quoted in the closing notes)."""
-    return sum(len(python_blocks(p)) for p in DOCUMENTS)
-
-
 def test_documents_have_code() -> None:
     assert python_blocks(ROOT / "README.md"), "README.md has no quickstart block"
     assert sum(len(python_blocks(p)) for p in DOCUMENTS) >= 5
 
 
-@pytest.mark.parametrize(
-    "path", DOCUMENTS, ids=[str(p.relative_to(ROOT)) for p in DOCUMENTS]
-)
+@pytest.mark.parametrize("path", DOCUMENTS, ids=DOCUMENT_IDS)
 def test_code_blocks_run(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A real module, as a user's file would be: dataclasses (and so Equinox)
     # resolve annotations through `sys.modules[cls.__module__]`.
@@ -81,9 +75,7 @@ def test_readme_setup_block_is_what_ci_runs() -> None:
     assert "setup-commands:start" in (ROOT / ".ci" / "run").read_text()
 
 
-@pytest.mark.parametrize(
-    "path", DOCUMENTS, ids=[str(p.relative_to(ROOT)) for p in DOCUMENTS]
-)
+@pytest.mark.parametrize("path", DOCUMENTS, ids=DOCUMENT_IDS)
 def test_every_block_has_a_checked_language(path: Path) -> None:
     languages = [lang for lang, _ in _FENCED.findall(path.read_text())]
     assert set(languages) <= LANGUAGES, f"{path.name}: {languages}"
@@ -114,8 +106,21 @@ def _check_command(words: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
-    "path", DOCUMENTS, ids=[str(p.relative_to(ROOT)) for p in DOCUMENTS]
+    "command",
+    [
+        "python examples/no_such_example.py",
+        "python -m no_such_module",
+        'python -m pip install -e ".[no_such_extra]"',
+        "bash .ci/no_such_script",
+        "make docs",
+    ],
 )
+def test_check_command_rejects_what_does_not_exist(command: str) -> None:
+    with pytest.raises(AssertionError):
+        _check_command(shlex.split(command))
+
+
+@pytest.mark.parametrize("path", DOCUMENTS, ids=DOCUMENT_IDS)
 def test_shell_and_configuration_blocks(path: Path) -> None:
     for block in blocks(path, "bash"):
         for line in block.splitlines():
