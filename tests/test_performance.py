@@ -19,6 +19,8 @@ measures them); these tests pin the behaviour the optimisations rely on:
 from __future__ import annotations
 
 import dataclasses
+import types
+import warnings
 from typing import Any
 
 import equinox as eqx
@@ -32,6 +34,7 @@ import typed_dists as td
 from _generate import GENERATED, Generated, jax_arguments, typed_options
 from typed_dists._core._base import (
     _builds_inner,
+    _Construction,
     _constructions,
     _numpyro_attributes,
 )
@@ -210,3 +213,18 @@ def test_fast_construction_keeps_numpyro_coercions() -> None:
         assert built is sentinel
     finally:
         numpyro_distribution.COERCIONS.remove(coerce)
+
+
+def test_fast_construction_warns_for_an_array_in_a_static_field() -> None:
+    """As Equinox does: a JAX array stored in a static field is usually a
+    mistake (it is hashed and compared as configuration under `jax.jit`).
+    Typed fields are NumPyro's attributes, whose static ones are options such
+    as shapes, so the plan's check is exercised on a stand-in instance."""
+    plan = _Construction(True, ("shape",), ("shape",), ())
+    with pytest.warns(UserWarning, match="JAX array is being set as static"):
+        plan.finish(types.SimpleNamespace(shape=jnp.zeros(2)))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plan.finish(types.SimpleNamespace(shape=(2, 3)))
+    with pytest.raises(TypeError, match="'shape' was not initialized"):
+        plan.finish(types.SimpleNamespace())
