@@ -445,19 +445,25 @@ def _mcmc_times(
     free of compilation; the compiled loop is.
     """
     _jax.clear_caches()
-    kernel = NUTS(model)
     start = time.perf_counter()
-    state = kernel.init(jax.random.key(1), warmup, None, args, {})
-
-    def chain(s: Any) -> Any:
-        return jax.lax.fori_loop(
-            0, warmup + samples, lambda _, t: kernel.sample(t, args, {}), s
-        )
-
-    run = jax.jit(chain)
+    run, state = nuts_chain(model, args, warmup, warmup + samples, jax.random.key(1))
     _wait(run(state))
     first = time.perf_counter() - start
     return first, _compiled_time(lambda: _wait(run(state)))
+
+
+def nuts_chain(
+    model: Model, args: tuple[Any, ...], warmup: int, steps: int, key: jax.Array
+) -> tuple[Callable[[Any], Any], Any]:
+    """(a `jax.jit` of `steps` steps of NumPyro's NUTS kernel in a `fori_loop`,
+    the kernel's initial state), with `warmup` steps of adaptation."""
+    kernel = NUTS(model)
+    state = kernel.init(key, warmup, None, args, {})
+
+    def chain(s: Any) -> Any:
+        return jax.lax.fori_loop(0, steps, lambda _, t: kernel.sample(t, args, {}), s)
+
+    return jax.jit(chain), state
 
 
 def _svi_times(model: Model, args: tuple[Any, ...], steps: int) -> tuple[float, float]:

@@ -177,11 +177,19 @@ def test_the_comparison_can_fail() -> None:
         _assert_same_program(other, same, "Normal.log_prob")
 
 
-def _models() -> dict[str, tuple[Any, tuple[Any, ...]]]:
-    """The benchmark suite's NUTS and SVI models, with their data."""
+def _benchmarks() -> Any:
+    """The benchmark suite's module (`benchmarks/__main__.py`)."""
     root = str(Path(__file__).resolve().parent.parent)
     if root not in sys.path:
         sys.path.insert(0, root)
+    import benchmarks.__main__
+
+    return benchmarks.__main__
+
+
+def _models() -> dict[str, tuple[Any, tuple[Any, ...]]]:
+    """The benchmark suite's NUTS and SVI models, with their data."""
+    _benchmarks()
     from benchmarks.__main__ import (
         EIGHT_SIGMA,
         EIGHT_Y,
@@ -276,20 +284,13 @@ def test_whole_nuts_chain_is_numpyros(name: str) -> None:
     where NumPyro's program has `x * -0.04`), and the draws differed by
     rounding.
     """
-    from numpyro.infer import NUTS
-
     build, args = _models()[name]
     programs, states = [], []
     for module in (td, nd):
-        kernel = NUTS(build(module))
-        state = kernel.init(jax.random.key(0), 10, None, args, {})
-
-        def chain(state: Any, kernel: Any = kernel) -> Any:
-            return jax.lax.fori_loop(
-                0, 100, lambda i, s: kernel.sample(s, args, {}), state
-            )
-
-        compiled = jax.jit(chain).lower(state).compile()
+        chain, state = _benchmarks().nuts_chain(
+            build(module), args, 10, 100, jax.random.key(0)
+        )
+        compiled = chain.lower(state).compile()
         programs.append(optimized(str(compiled.as_text())))
         states.append(compiled(state))
     assert programs[0].count("\n") > 1000
