@@ -24,6 +24,7 @@ import numpyro.distributions as nd
 
 import typed_dists as td
 from _generate import GENERATED, Generated
+from typed_dists._core._record import record_of
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "coverage.md"
 
@@ -85,7 +86,7 @@ def _parameters(cls: type[Any]) -> str:
         if name == "validate_args":
             continue
         hint = hints.get(name, Any)
-        specs = {s.name: s for s in cls._parameters}
+        specs = {s.name: s for s in record_of(cls).parameters}
         if name in specs:
             spec = specs[name]
             dtype = {"float": "Float", "int": "Int", "bool": "Bool"}[spec.kind]

@@ -31,7 +31,8 @@ from numpyro.distributions import Distribution, constraints
 from numpyro.distributions.transforms import biject_to
 
 import typed_dists as td
-from typed_dists._core import to_typed
+from typed_dists._core._record import record_of
+from typed_dists._interop._convert import to_typed
 from typed_dists._policy import ParameterSpec
 
 SIZE = 3  # the size of every named dimension (`n`, `k`, ...)
@@ -132,7 +133,7 @@ class Generated:
 
 
 def _automatic(cls: type[td.TypedDistribution[Any]], chosen: str) -> ParamsFn:
-    specs = cls._parameters  # pyright: ignore[reportPrivateUsage]
+    specs = record_of(cls).parameters
     arg_constraints = cls.numpyro_class.arg_constraints
     options = OPTIONS.get(cls.__name__, {})
 
@@ -175,7 +176,7 @@ def jax_arguments(
     comparisons that need identical inputs on both sides (compiled programs,
     construction times, shared buffers).
     """
-    names = {s.name for s in g.cls._parameters}  # pyright: ignore[reportPrivateUsage]
+    names = {s.name for s in record_of(g.cls).parameters}  # pyright: ignore[reportPrivateUsage]
     arrays: dict[str, Any] = {}
     others: dict[str, Any] = {}
     for name, value in kwargs.items():

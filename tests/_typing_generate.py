@@ -30,7 +30,7 @@ from pathlib import Path
 import numpyro.distributions as nd
 
 import typed_dists as td
-from typed_dists._core._base import field_names
+from typed_dists._core._record import record_of
 
 OUTPUT = Path(__file__).resolve().parent / "typing" / "generated.py"
 NEGATIVE = Path(__file__).resolve().parent / "typing" / "generated_negative.py"
@@ -217,7 +217,7 @@ def _block(cls: type[td.TypedDistribution[nd.Distribution]]) -> str:
     name = cls.__name__
     lines = [f"assert_type({call}, td.{name})" for call in _calls(cls)]
     annotations = _own_annotations(cls)
-    for field in field_names(cls):
+    for field in tuple(record_of(cls).names):
         if field.startswith("_"):
             continue
         lines.append(f"assert_type(d.{field}, {_static(annotations[field])})")

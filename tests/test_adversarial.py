@@ -44,6 +44,7 @@ from jaxtyping import AbstractArray
 
 import typed_dists as td
 from _generate import GENERATED, Generated
+from typed_dists._core._record import record_of
 from typed_dists._policy import ParameterSpec
 
 Maker = Callable[[npt.NDArray[Any]], object]
@@ -119,7 +120,7 @@ def float_field_problems(instance: object) -> list[str]:
 
 def float_specs(cls: type[td.TypedDistribution[Any]]) -> tuple[ParameterSpec, ...]:
     """The declared float parameters of `cls`."""
-    specs = cls._parameters  # pyright: ignore[reportPrivateUsage]
+    specs = record_of(cls).parameters
     return tuple(s for s in specs if s.kind == "float")
 
 

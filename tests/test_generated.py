@@ -27,6 +27,7 @@ from numpyro.distributions.transforms import biject_to
 
 import typed_dists as td
 from _generate import BATCH_SHAPES, GENERATED, Generated
+from typed_dists._core._record import record_of
 
 CASES = [
     pytest.param(g, batch, id=f"{g.id}-batch{len(batch)}")
@@ -43,7 +44,7 @@ def _skip_if_listed(g: Generated, check: str) -> None:
 
 
 def _promoted(kwargs: dict[str, Any], g: Generated) -> dict[str, Any]:
-    ints = {s.name for s in g.cls._parameters if s.kind == "int"}  # pyright: ignore[reportPrivateUsage]
+    ints = {s.name for s in record_of(g.cls).parameters if s.kind == "int"}  # pyright: ignore[reportPrivateUsage]
     out: dict[str, Any] = {}
     for name, value in kwargs.items():
         if isinstance(value, np.ndarray | np.generic) and name in ints:
@@ -77,7 +78,7 @@ def _same(typed: Any, plain: Any) -> None:
 def _float_names(g: Generated, kwargs: dict[str, Any]) -> list[str]:
     return [
         s.name
-        for s in g.cls._parameters  # pyright: ignore[reportPrivateUsage]
+        for s in record_of(g.cls).parameters
         if s.kind == "float" and kwargs.get(s.name) is not None
     ]
 
@@ -209,7 +210,7 @@ def _float0_like(shape: tuple[int, ...]) -> Any:
 WITH_FLOATS = [
     g
     for g in GENERATED
-    if any(s.kind == "float" for s in g.cls._parameters)  # pyright: ignore[reportPrivateUsage]
+    if any(s.kind == "float" for s in record_of(g.cls).parameters)  # pyright: ignore[reportPrivateUsage]
 ]
 
 
@@ -384,8 +385,7 @@ def _mentions_distribution(annotation: Any) -> bool:
 def _takes_distributions(g: Generated) -> bool:
     """Whether the class has a distribution-valued argument (from its declaration)."""
     return any(
-        _mentions_distribution(option.annotation)
-        for option in g.cls._options  # pyright: ignore[reportPrivateUsage]
+        _mentions_distribution(option.annotation) for option in record_of(g.cls).options
     )
 
 
@@ -396,7 +396,7 @@ def _with_int_parameter(dist: nd.Distribution) -> tuple[nd.Distribution, str]:
     """A copy of `dist` with its first float parameter as an int32 array, as
     NumPyro itself would store it, and that parameter's name."""
     typed_class = td.from_numpyro(dist).__class__
-    name = next(s.name for s in typed_class._parameters if s.kind == "float")  # pyright: ignore[reportPrivateUsage]
+    name = next(s.name for s in record_of(typed_class).parameters if s.kind == "float")  # pyright: ignore[reportPrivateUsage]
     bad = copy.copy(dist)
     bad.__dict__[name] = jnp.ones(jnp.shape(getattr(dist, name)), dtype=jnp.int32)
     return bad, name

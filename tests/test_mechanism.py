@@ -16,7 +16,7 @@ from numpyro.distributions.transforms import biject_to
 import typed_dists as td
 from _cases import CASE_IDS, CASES, DISTRIBUTIONS, Case
 from typed_dists import FloatLike, IntLike
-from typed_dists._core import field_names
+from typed_dists._core._record import record_of
 from typed_dists._policy import parameter_specs
 
 
@@ -30,7 +30,9 @@ def test_every_first_family_distribution_has_a_case() -> None:
 def test_fields_rebuild_the_numpyro_distribution(case: Case) -> None:
     """The invariant the base relies on: fields are NumPyro's constructor kwargs."""
     d = case.typed(**case.params)
-    rebuilt = type(d).numpyro_class(**{f: getattr(d, f) for f in field_names(type(d))})
+    rebuilt = type(d).numpyro_class(
+        **{f: getattr(d, f) for f in tuple(record_of(type(d)).names)}
+    )
     shape = d.batch_shape + d.event_shape
     if case.discrete:
         value = jnp.ones(shape, dtype=jnp.int32)

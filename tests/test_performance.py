@@ -32,12 +32,7 @@ from numpyro.distributions import distribution as numpyro_distribution
 
 import typed_dists as td
 from _generate import GENERATED, Generated, jax_arguments, typed_options
-from typed_dists._core._base import (
-    _builds_inner,
-    _Construction,
-    _constructions,
-    _numpyro_attributes,
-)
+from typed_dists._core._record import record_of
 
 
 def _arguments(g: Generated) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -51,12 +46,12 @@ def test_fields_are_the_numpyro_objects_arrays(g: Generated) -> None:
     arrays, others = _arguments(g)
     typed = g.cls(**arrays, **others)
     dist = typed.to_numpyro()
-    for field, attribute in _numpyro_attributes(g.cls).items():
+    for field, attribute in record_of(g.cls).attributes.items():
         if attribute in vars(dist):
             assert getattr(typed, field) is vars(dist)[attribute], field
     # What NumPyro keeps as given, typed_dists keeps as given: no copy.
     plain = g.cls.numpyro_class(**arrays, **others)
-    for field, attribute in _numpyro_attributes(g.cls).items():
+    for field, attribute in record_of(g.cls).attributes.items():
         given = arrays.get(attribute)
         if given is not None and vars(plain).get(attribute) is given:
             assert getattr(typed, field) is given, field
@@ -80,7 +75,7 @@ def test_classes_built_without_the_switch_build_no_inner_distribution(
     which sees every distribution constructed)."""
     arrays, others = _arguments(g)
     g.cls(**arrays, **others)  # learns the class
-    learnt = _builds_inner[g.cls.numpyro_class]
+    learnt = record_of(g.cls).builds_inner
     built: list[type] = []
 
     def count(cls: type, args: object, kwargs: object) -> None:
@@ -159,14 +154,14 @@ def test_concrete_values_in_a_trace_are_checked_by_jax_numpy_constraints() -> No
 
 
 # ---------------------------------------------------------------------------
-# Construction without Equinox's per-call bookkeeping (`_Construction`)
+# Construction without Equinox's per-call bookkeeping (the class record)
 
 
 @pytest.mark.parametrize("g", GENERATED, ids=[g.id for g in GENERATED])
 def test_fast_construction_builds_what_equinox_builds(g: Generated) -> None:
     arrays, others = _arguments(g)
     fast = g.cls(**arrays, **others)
-    assert _constructions[g.cls].fast
+    assert record_of(g.cls).own_construction
     # Equinox's own `Module.__call__`, which the typed metaclass skips.
     slow = type(eqx.Module).__call__(g.cls, **arrays, **others)
     assert type(fast) is type(slow)
@@ -220,7 +215,9 @@ def test_fast_construction_warns_for_an_array_in_a_static_field() -> None:
     mistake (it is hashed and compared as configuration under `jax.jit`).
     Typed fields are NumPyro's attributes, whose static ones are options such
     as shapes, so the plan's check is exercised on a stand-in instance."""
-    plan = _Construction(True, ("shape",), ("shape",), ())
+    plan = dataclasses.replace(
+        record_of(td.Normal), names={"shape": "shape"}, static=("shape",)
+    )
     with pytest.warns(UserWarning, match="JAX array is being set as static"):
         plan.finish(types.SimpleNamespace(shape=jnp.zeros(2)))
     with warnings.catch_warnings():

@@ -18,7 +18,9 @@ from numpyro.distributions import (
     transforms,
 )
 
-from ._core import Derived, TypedDistribution, exactly_one, numpyro_field
+from ._core._construct import exactly_one
+from ._core._distribution import TypedDistribution
+from ._core._fields import Derived, numpyro_field
 from ._families import (
     _conjugate,
     _continuous,
@@ -37,7 +39,7 @@ from ._families._mixture import *  # noqa: F403
 from ._families._multivariate import *  # noqa: F403
 from ._families._truncated import *  # noqa: F403
 from ._families._wrappers import *  # noqa: F403
-from ._interop import from_numpyro
+from ._interop._convert import from_numpyro
 from ._policy import (
     BoolLike,
     FloatLike,

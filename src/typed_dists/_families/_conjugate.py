@@ -19,12 +19,10 @@ from typing import TypeVar, overload
 import equinox as eqx
 import numpyro.distributions as nd
 from jaxtyping import Array, Float, Int
-from numpyro.distributions.conjugate import (
-    # NumPyro's HurdleNegativeBinomial2 factory builds this private class.
-    _HurdleNegativeBinomial2 as _NumPyroHurdleNB2,  # pyright: ignore[reportPrivateUsage]
-)
 
-from .._core import Derived, TypedDistribution, numpyro_field
+from .._core._distribution import TypedDistribution
+from .._core._fields import Derived, numpyro_field
+from .._core._meta import HurdleNegativeBinomial2Base
 from .._policy import FloatLike, IntLike
 from ._discrete import probs_or_logits
 from ._mixture import (
@@ -275,7 +273,7 @@ class NegativeBinomial2(_MeanConcentration[nd.NegativeBinomial2]):
     """
 
 
-class _HurdleNegativeBinomial2(_MeanConcentration[_NumPyroHurdleNB2]):
+class _HurdleNegativeBinomial2(_MeanConcentration[HurdleNegativeBinomial2Base]):
     """The base of `HurdleNegativeBinomial2`: as `NegativeBinomial2`, but
     `mean` must be positive (a zero-truncated count needs some mass above 0)."""
 

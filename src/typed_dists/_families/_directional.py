@@ -7,7 +7,7 @@ from typing import ClassVar, overload
 import numpyro.distributions as nd
 from jaxtyping import Array, Float
 
-from .._core import TypedDistribution
+from .._core._distribution import TypedDistribution
 from .._policy import FloatLike
 
 __all__ = ["ProjectedNormal", "SineBivariateVonMises", "SineSkewed", "VonMises"]

@@ -18,8 +18,11 @@ from numpyro.distributions import constraints
 from numpyro.distributions.transforms import Transform
 from numpyro.distributions.util import clamp_probs
 
-from .._core import Derived, TypedDistribution, exactly_one
+from .._core._construct import exactly_one
+from .._core._distribution import TypedDistribution
+from .._core._fields import Derived
 from .._policy import (
+    Accepted,
     FloatLike,
     IntLike,
     check_arguments,
@@ -620,6 +623,7 @@ def _relaxed_bernoulli_probs(
 
 
 _RELAXED_PROBS_SPECS, _ = parameter_specs(_relaxed_bernoulli_probs)
+_RELAXED_PROBS_ACCEPTED: Accepted = {}  # the call signatures it accepted
 _RELAXED_PROBS_CONSTRAINTS: dict[str, constraints.Constraint[Any]] = {
     "temperature": constraints.positive,
     "probs": constraints.unit_interval,
@@ -666,7 +670,11 @@ def RelaxedBernoulli(
             temperature, cast(FloatLike, logits), validate_args=validate_args
         )
     checked, _ = check_arguments(
-        owner, _RELAXED_PROBS_SPECS, (), {"temperature": temperature, "probs": probs}
+        owner,
+        _RELAXED_PROBS_SPECS,
+        (),
+        {"temperature": temperature, "probs": probs},
+        _RELAXED_PROBS_ACCEPTED,
     )
     if validation_enabled(validate_args):
         check_values(owner, _RELAXED_PROBS_CONSTRAINTS, checked, None)

@@ -32,7 +32,9 @@ import numpyro.distributions as nd
 from jaxtyping import Array, Float
 from numpyro.distributions import constraints
 
-from .._core import Derived, TypedDistribution, exactly_one, numpyro_field
+from .._core._construct import exactly_one
+from .._core._distribution import TypedDistribution
+from .._core._fields import Derived, numpyro_field
 from .._policy import FloatLike
 from ._discrete import CategoricalLogits, CategoricalProbs, GateRate
 

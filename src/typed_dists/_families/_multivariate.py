@@ -12,7 +12,8 @@ import numpyro.distributions as nd
 from jaxtyping import Array, Float
 from numpyro.distributions.transforms import Transform
 
-from .._core import Derived, TypedDistribution, numpyro_field
+from .._core._distribution import TypedDistribution
+from .._core._fields import Derived, numpyro_field
 from .._policy import FloatLike, ParameterTypeError, ParameterValueError, is_tracer
 
 # Shorthands for the overloads below, which spell out each exclusive

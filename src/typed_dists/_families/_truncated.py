@@ -21,7 +21,9 @@ from typing import TypeAlias, TypeVar, cast, overload
 import numpyro.distributions as nd
 from jaxtyping import Array, Bool, Float
 
-from .._core import TypedDistribution, numpyro_field, to_typed
+from .._core._distribution import TypedDistribution
+from .._core._fields import numpyro_field
+from .._interop._convert import to_typed
 from .._policy import BoolLike, FloatLike, ParameterTypeError, ParameterValueError
 from ._continuous import (
     Cauchy,

@@ -20,7 +20,8 @@ from jaxtyping import Array, Bool
 from numpyro.distributions import constraints
 from numpyro.distributions.transforms import Transform
 
-from .._core import Derived, TypedDistribution, numpyro_field
+from .._core._distribution import TypedDistribution
+from .._core._fields import Derived, numpyro_field
 from .._policy import BoolLike
 
 __all__ = [

@@ -1,3 +1,5 @@
-"""NumPyro interoperability: conversions and dispatch registrations."""
+"""NumPyro interoperability: conversion between typed and NumPyro objects.
 
-from ._numpyro import from_numpyro as from_numpyro
+Nothing is imported here, so that the core can import `_convert` without a
+cycle; the public names are re-exported from `typed_dists`.
+"""

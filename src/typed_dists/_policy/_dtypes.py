@@ -1,39 +1,31 @@
-"""The dtype policy: what a parameter accepts, and the one dtype it is stored as.
+"""Promotion: the one floating dtype that float parameters are stored as.
 
-Accepted for a float parameter: Python `float` and `int` literals (weakly typed
-constants, as in PEP 484's numeric tower), NumPy and JAX floating arrays and
-scalars of any float width, and tracers of those. Rejected: integer, unsigned,
-bool, complex and `float0` arrays, NumPy integer scalars, integer tracers,
-strings, `None`, lists and any other object.
-
-Accepted for an integer parameter (such as Binomial's `total_count`): Python
-`int`, NumPy integer scalars and arrays, JAX integer arrays and tracers.
+Which arguments a parameter accepts is `_classify`'s; this module turns
+accepted ones into what is stored: float parameters as strongly typed JAX
+arrays of one common float dtype, integer parameters as JAX arrays of the
+default integer dtype. It also holds the static aliases `FloatLike`,
+`IntLike` and `BoolLike`, what type checkers see of each parameter.
 """
 
 from __future__ import annotations
 
 import functools
-import importlib
 import math
-from collections.abc import Callable
-from typing import Any, Literal, TypeAlias, cast
+from typing import Any, TypeAlias, cast
 
 import jax
-import jax.core
 import jax.numpy as jnp
 import numpy as np
 from jax.typing import ArrayLike
+
+from .._core._meta import trace_state_clean
 
 __all__ = [
     "BoolLike",
     "FloatLike",
     "IntLike",
-    "Kind",
     "as_float_dtype",
     "common_float_dtype",
-    "describe",
-    "dtype_kind",
-    "is_tracer",
     "standard_float",
     "to_int_array",
 ]
@@ -55,71 +47,6 @@ IntLike: TypeAlias = ArrayLike
 BoolLike: TypeAlias = ArrayLike
 """What an indicator parameter (such as a censoring flag or a mask) accepts,
 statically (`ArrayLike`); the bool dtype is checked at run time."""
-
-Kind = Literal["float", "int", "bool"]
-
-
-def dtype_kind(dtype: np.dtype[Any]) -> str:
-    """Classify a dtype as 'float', 'int', 'bool', 'complex', 'float0',
-    'longdouble' (NumPy's extended precision, which JAX cannot hold) or
-    'other'."""
-    if dtype == jax.dtypes.float0:
-        return "float0"
-    if dtype == np.bool_:
-        return "bool"
-    if dtype == np.longdouble and np.dtype(np.longdouble) != np.float64:
-        return "longdouble"
-    if jnp.issubdtype(dtype, jnp.floating):
-        return "float"
-    if jnp.issubdtype(dtype, jnp.integer):
-        return "int"
-    if jnp.issubdtype(dtype, jnp.complexfloating):
-        return "complex"
-    return "other"
-
-
-def _dtype_name(dtype: np.dtype[Any]) -> str:
-    return "float0" if dtype == jax.dtypes.float0 else str(dtype)
-
-
-def _shape_text(shape: tuple[int, ...]) -> str:
-    return ",".join(str(n) for n in shape)
-
-
-def is_tracer(value: object) -> bool:
-    """Whether `value` is a JAX tracer (inside `jit`, `vmap`, `grad`, ...)."""
-    return isinstance(value, jax.core.Tracer)
-
-
-def describe(value: object) -> str:
-    """Say what a value is, in the style `int32[3]`, for error messages."""
-    name = type(value).__name__
-    if isinstance(value, jax.Array | np.ndarray):
-        array = cast(Any, value)
-        shape: tuple[int, ...] = tuple(array.shape)
-        dtype: np.dtype[Any] = array.dtype
-        where = (
-            "a traced value inside jit/vmap/grad"
-            if is_tracer(array)
-            else "JAX array"
-            if isinstance(array, jax.Array)
-            else "NumPy array"
-        )
-        return f"{_dtype_name(dtype)}[{_shape_text(shape)}] ({where})"
-    if isinstance(value, np.generic):
-        return f"NumPy scalar {name}({cast(Any, value)!r})"
-    if value is None:
-        return "None"
-    if isinstance(value, bool | int | float | complex):
-        text = repr(value)
-        text = text if len(text) <= 20 else f"{text[:17]}... ({len(text)} digits)"
-        return f"Python {name} {text}"
-    if isinstance(value, str):
-        text = value if len(value) <= 20 else value[:17] + "..."
-        return f"str {text!r}"
-    if isinstance(value, list | tuple):
-        return f"{name} of length {len(cast(Any, value))}"
-    return f"object of type {type(value).__module__}.{type(value).__qualname__}"
 
 
 def common_float_dtype(values: list[object]) -> np.dtype[Any]:
@@ -179,13 +106,6 @@ def _constant(value: float, dtype: np.dtype[Any]) -> jax.Array:
     return _number_array(value, math.copysign(1.0, value), dtype)
 
 
-# JAX has no public test for "no trace is active"; without this private one
-# (a later JAX may move it), Python numbers are always cached constants.
-_trace_state_clean: Callable[[], bool] | None = getattr(
-    importlib.import_module("jax._src.core"), "trace_state_clean", None
-)
-
-
 def _number_array(value: float | int, sign: float, dtype: np.dtype[Any]) -> jax.Array:
     """A Python number as a 0-d JAX array of `dtype`.
 
@@ -193,11 +113,12 @@ def _number_array(value: float | int, sign: float, dtype: np.dtype[Any]) -> jax.
     literal, as NumPyro's arithmetic on a Python number makes it: a cached
     array would be a captured constant instead, and XLA, given that other
     graph, may fold constants in another order (results off by a rounding,
-    whole programs not NumPyro's). Eagerly, the array is cached.
+    whole programs not NumPyro's). Eagerly, the array is cached; when JAX
+    cannot tell whether a trace is active, it is made afresh each time.
     """
-    if _trace_state_clean is not None and not _trace_state_clean():
-        return jnp.asarray(value, dtype=dtype)
-    return _cached_constant(value, sign, dtype)
+    if trace_state_clean():  # None when JAX cannot say: never from the cache
+        return _cached_constant(value, sign, dtype)
+    return jnp.asarray(value, dtype=dtype)
 
 
 @functools.lru_cache(maxsize=512)
@@ -208,10 +129,8 @@ def _cached_constant(
 
     JAX arrays are immutable, so `Normal(0.0, 1.0)` can reuse the same `0.0`
     and `1.0` arrays; creating one costs a dispatch (about 0.1 ms eagerly).
-    The array is always concrete, also when JAX cannot say whether a trace is
-    active and it is first asked for inside `jax.jit` (a cached tracer would
-    leak out of its trace); inside a trace it then enters the program as a
-    constant.
+    Only asked for eagerly; made concrete all the same, so that a cached
+    tracer could never leak out of a trace.
     """
     with jax.ensure_compile_time_eval():
         return jnp.asarray(value, dtype=dtype)

@@ -13,7 +13,8 @@ import jax.numpy as jnp
 import numpy as np
 from numpyro.distributions import Distribution, constraints
 
-from ._dtypes import dtype_kind, is_tracer
+from .._core._meta import numpyro_default_validation
+from ._classify import dtype_kind, is_tracer
 from ._errors import ParameterValueError
 
 __all__ = [
@@ -36,8 +37,7 @@ def validation_enabled(validate_args: bool | None) -> bool:
         with _lock:
             if _depth:
                 return _saved
-            # NumPyro's global switch has no public getter.
-            return bool(Distribution._validate_args)  # pyright: ignore[reportPrivateUsage]
+            return numpyro_default_validation()
     return validate_args
 
 
@@ -60,8 +60,7 @@ def numpyro_validation_off() -> Generator[None]:
     global _depth, _saved
     with _lock:
         if _depth == 0:
-            # NumPyro's global switch has no public getter.
-            _saved = bool(Distribution._validate_args)  # pyright: ignore[reportPrivateUsage]
+            _saved = numpyro_default_validation()
             Distribution.set_default_validate_args(False)
         _depth += 1
     try:

@@ -1,0 +1,371 @@
+"""The construction pipeline, the body of every typed constructor.
+
+One construction goes: the `__init__` arguments -> `classify` each -> check
+its kind and dtype (the policy) and its shape (beartype, through jaxtyping)
+-> promote the float parameters to one dtype -> check concrete values
+against NumPyro's constraints (when validation is on) -> build the NumPyro
+distribution -> store its parameters as this module's fields. Every step
+reads the class's record (`_record`), built once per class.
+
+A module rebuilt from its leaves (`jax.tree.map`, `eqx.tree_at`, a gradient,
+unflattening inside `jax.jit`) skipped all of that: `numpyro_of` checks its
+fields' dtypes and builds its NumPyro instance on first use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Collection
+from typing import TYPE_CHECKING, Any, cast
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+from numpyro.distributions import Distribution
+
+from .._interop._convert import is_typed, to_typed
+from .._policy import (
+    ParameterTypeError,
+    ParameterValueError,
+    check_arguments,
+    check_stored,
+    check_values,
+    get_validation,
+    guard_traced,
+    is_tracer,
+    numpyro_validation_off,
+    validation_enabled,
+)
+from ._meta import set_numpyro_instance_validation
+from ._record import ClassRecord, record_of
+
+if TYPE_CHECKING:
+    from ._distribution import TypedDistribution
+
+__all__ = ["construct", "exactly_one", "numpyro_arguments", "numpyro_of"]
+
+
+def exactly_one(owner: str, **candidates: object) -> str:
+    """Return the name of the one candidate that is not `None`.
+
+    Used for NumPyro's exclusive parametrisations (`probs`/`logits`,
+    `covariance_matrix`/`precision_matrix`/`scale_tril`).
+
+    **Raises:** `ParameterTypeError` if none or several are given.
+    """
+    given = [name for name, value in candidates.items() if value is not None]
+    if len(given) == 1:
+        return given[0]
+    names = ", ".join(f"`{n}`" for n in candidates)
+    got = "none of them" if not given else " and ".join(f"`{n}`" for n in given)
+    raise ParameterTypeError(
+        f"{owner}: pass exactly one of {names}; got {got}.\n"
+        f"Choose one parametrisation, e.g. `{owner}({next(iter(candidates))}=...)`."
+    )
+
+
+def construct(
+    self: TypedDistribution[Any], *, validate_args: bool | None, **arguments: object
+) -> None:
+    """The body of every typed constructor (see `TypedDistribution._construct`)."""
+    record = record_of(type(self))
+    owner = record.owner
+    if record.numpyro_class is None:
+        raise TypeError(
+            f"{owner} wraps no NumPyro class: it is a base to declare "
+            f"distributions with (`class X({owner}[numpyro.distributions.X])`)."
+        )
+    if arguments.keys() != record.declared:
+        raise TypeError(
+            f"{owner}.__init__ must pass each of its parameters to "
+            f"_construct: declares {sorted(record.declared)}, passed "
+            f"{sorted(arguments)}."
+        )
+    if record.one_of:
+        exactly_one(owner, **{name: arguments[name] for name in record.one_of})
+    for option in record.options:
+        value = arguments[option.name]
+        if isinstance(value, Distribution | list | tuple):
+            # `isinstance` narrows an `object` to `list[Unknown]`; any list is fine.
+            arguments[option.name] = _typed_argument(owner, option.name, value)  # pyright: ignore[reportUnknownArgumentType]
+    mode = get_validation()
+    checked, dtype = check_arguments(
+        owner,
+        record.parameters,
+        record.options,
+        arguments,
+        record.accepted,
+        shapes=mode != "off",
+    )
+    dist = _build_numpyro(record, checked, dtype)
+    validate = _validates(mode, validate_args)
+    numbers: dict[str, np.ndarray[Any, Any]] = {}
+    if validate:
+        # Python numbers inside a trace are stored as the program's literals
+        # (traced values); they are known, and checked as the numbers they are.
+        numbers = {
+            name: np.asarray(arguments[name], dtype=cast(jax.Array, value).dtype)
+            for name, value in checked.items()
+            if type(arguments[name]) in (int, float) and is_tracer(value)
+        }
+        constraints = record.numpyro_class.arg_constraints
+        check_values(owner, constraints, checked | numbers, dist)
+    stored = {
+        name: _stored(dist, attribute, checked)
+        for name, attribute in record.attributes.items()
+    }
+    rebuild = False
+    if dtype is not None and any(_other_float(v, dtype) for v in stored.values()):
+        # NumPyro derived a field in another float dtype (e.g. `scale_tril`
+        # from a precision matrix, in float64 under x64): store one dtype.
+        stored = {
+            name: v.astype(dtype) if _other_float(v, dtype) else v
+            for name, v in stored.items()
+        }
+        rebuild = True
+    if mode == "checked" and validate:
+        guarded = _guarded(record, stored, known=numbers.keys())
+        rebuild = rebuild or guarded is not stored
+        stored = guarded
+    kwargs = checked
+    if rebuild:
+        kwargs = _by_numpyro_name(record, stored)
+        dist = new_numpyro(record, kwargs)
+    dist = _with_validation(record, dist, validate, kwargs)
+    # The fields are known and the values checked: bypass Equinox's
+    # `__setattr__` guards (they look for methods and jax-transformed
+    # functions being assigned), as its own unflattening does.
+    for name, value in stored.items():
+        object.__setattr__(self, name, value)
+    object.__setattr__(self, "_validate_args", validate)
+    object.__setattr__(self, "_numpyro", dist)
+
+
+def numpyro_of(self: TypedDistribution[Any]) -> Any:
+    """`self.to_numpyro()`, for the methods that delegate to it.
+
+    A plain function: Equinox wraps every bound method it hands out in a
+    `BoundMethod` module (so that methods are pytrees), which costs more than
+    a delegated `log_prob` when it happens on every call.
+
+    **Raises:** `ParameterTypeError` for a module rebuilt from its leaves
+    whose fields hold the wrong kind (an integer array in a float field).
+    """
+    dist = object.__getattribute__(self, "__dict__").get("_numpyro")
+    if dist is None:
+        # Rebuilt from leaves: the constructor did not check these fields.
+        record = record_of(type(self))
+        fields = _fields(record, self)
+        check_stored(record.owner, record.field_kinds(), fields, record.names)
+        # The static field, read here by the function every method delegates through.
+        validate = self._validate_args  # pyright: ignore[reportPrivateUsage]
+        if get_validation() == "checked" and validate:
+            fields = _guarded(record, fields)
+        kwargs = _by_numpyro_name(record, fields)
+        dist = _with_validation(record, new_numpyro(record, kwargs), validate, kwargs)
+        object.__setattr__(self, "_numpyro", dist)
+    return dist
+
+
+def numpyro_arguments(self: TypedDistribution[Any]) -> dict[str, Any]:
+    """The NumPyro constructor's keyword arguments, from the stored fields."""
+    record = record_of(type(self))
+    return _by_numpyro_name(record, _fields(record, self))
+
+
+def _fields(record: ClassRecord, self: object) -> dict[str, Any]:
+    """The stored fields, by field name."""
+    return {name: getattr(self, name) for name in record.names}
+
+
+def _by_numpyro_name(record: ClassRecord, fields: dict[str, Any]) -> dict[str, Any]:
+    """Fields keyed by NumPyro's argument names (`_given_mean` -> `mean`)."""
+    return {record.names[name]: value for name, value in fields.items()}
+
+
+def _validates(mode: str, validate_args: bool | None) -> bool:
+    """Whether values are checked: an explicit `validate_args` decides; else
+    the mode ("checked": always, "off": never, "default": NumPyro's switch)."""
+    if validate_args is not None:
+        return validate_args
+    if mode == "checked":
+        return True
+    if mode == "off":
+        return False
+    return validation_enabled(None)
+
+
+def _guarded(
+    record: ClassRecord,
+    fields: dict[str, Any],
+    known: Collection[str] = (),
+) -> dict[str, Any]:
+    """`fields` with each traced, constrained one tied to a run-time check
+    ("checked" mode); `fields` itself when nothing is traced. The parameters
+    named (by NumPyro's names) in `known` were checked at trace time."""
+    names = record.names
+    traced = {k: v for k, v in fields.items() if is_tracer(v) and names[k] not in known}
+    if not traced:
+        return fields
+    numpyro_class = cast(type[Distribution], record.numpyro_class)
+    guarded = guard_traced(
+        record.owner,
+        numpyro_class.arg_constraints,
+        _by_numpyro_name(record, traced),
+    )
+    return {k: guarded[names[k]] if k in traced else v for k, v in fields.items()}
+
+
+def _stored(dist: Distribution, name: str, checked: dict[str, Any]) -> Any:
+    """The value to store for NumPyro's constructor argument `name`.
+
+    What NumPyro stored under that name (after its own broadcasting or
+    conversion, e.g. MVN's `scale_tril` from a covariance), or, where NumPyro
+    keeps no attribute of that name (ExpandedDistribution's `batch_shape`,
+    BetaProportion's `mean`), the checked argument itself.
+    """
+    stored = dist.__dict__
+    if name in stored:
+        return stored[name]
+    if name in checked:
+        return checked[name]
+    return getattr(dist, name)
+
+
+def _other_float(value: object, dtype: np.dtype[Any]) -> bool:
+    return (
+        isinstance(value, jax.Array)
+        and value.dtype != dtype
+        and jnp.issubdtype(value.dtype, jnp.floating)
+    )
+
+
+def new_numpyro(record: ClassRecord, kwargs: dict[str, Any]) -> Any:
+    """Build the wrapped NumPyro distribution without NumPyro's value checks.
+
+    The typed constructor checks the values itself (when validation is on), so
+    that a violation is a `ParameterValueError` naming the typed parameter;
+    rebuilding from stored, already-checked fields needs no check. NumPyro
+    classes that build an inner distribution (NegativeBinomialProbs builds a
+    Gamma, Pareto an Exponential) do not pass `validate_args` on, so NumPyro's
+    global switch is turned off for the duration of their build as well, and
+    the inner distributions then get the setting NumPyro would have given
+    them. A class's first build tells which classes those are: they keep the
+    inner distribution as an attribute.
+    """
+    if record.builds_inner is False:
+        # Setting NumPyro's switch (a class attribute) costs more than
+        # building a Normal; classes that build nothing inside do without.
+        return _call_numpyro(record, kwargs, validate=False)
+    with numpyro_validation_off():
+        dist = _call_numpyro(record, kwargs, validate=False)
+        setting = validation_enabled(None)  # the user's, saved while off
+    inner = _inner_distributions(dist, kwargs)
+    if record.builds_inner is None:
+        record.builds_inner = bool(inner)
+    for built in inner:
+        # What NumPyro gives them: its global setting. With it on, their
+        # `log_prob` returns -inf outside the support, as in NumPyro.
+        set_numpyro_instance_validation(built, setting)
+    return dist
+
+
+def _with_validation(
+    record: ClassRecord, dist: Any, validate: bool, kwargs: dict[str, Any]
+) -> Any:
+    """`dist` (built from `kwargs`) with its own validation switched to
+    `validate`; where NumPyro's instance setting cannot be written, it is
+    built again with `validate_args=True` (NumPyro checks the values again)."""
+    if set_numpyro_instance_validation(dist, validate) or not validate:
+        return dist
+    if not record.numpyro_takes_validate_args:
+        return dist
+    return _call_numpyro(record, kwargs, validate=True)
+
+
+def _inner_distributions(dist: Distribution, given: dict[str, Any]) -> list[Any]:
+    """The NumPyro distributions a NumPyro instance built and keeps, at any
+    depth (NumPyro's HalfNormal keeps a Normal, StudentT a Chi2, LogNormal its
+    base); not those it was given, nor typed ones (a typed base's `.expand`),
+    which their own constructor set up."""
+    seen = {id(v) for v in given.values()}
+    for value in given.values():
+        if isinstance(value, list):
+            seen |= {id(item) for item in cast(list[object], value)}
+    found: list[Any] = []
+    stack: list[object] = [dist]
+    while stack:
+        for value in vars(stack.pop()).values():
+            items = cast(
+                "list[object] | tuple[object, ...]",
+                value if isinstance(value, list | tuple) else (value,),
+            )
+            for item in items:
+                if (
+                    isinstance(item, Distribution)
+                    and not is_typed(item)
+                    and id(item) not in seen
+                ):
+                    seen.add(id(item))
+                    found.append(item)
+                    stack.append(item)
+    return found
+
+
+def _call_numpyro(
+    record: ClassRecord, kwargs: dict[str, Any], *, validate: bool
+) -> Any:
+    new = cast(Callable[..., Distribution], record.numpyro_class)
+    if record.numpyro_takes_validate_args:
+        return new(**kwargs, validate_args=validate)
+    return new(**kwargs)  # e.g. ExpandedDistribution, MaskedDistribution
+
+
+def _build_numpyro(
+    record: ClassRecord, checked: dict[str, Any], dtype: np.dtype[Any] | None
+) -> Any:
+    """Build the NumPyro distribution; explain half-precision failures.
+
+    XLA has no float16/bfloat16 Cholesky on CPU, so NumPyro cannot build a
+    `MultivariateNormal` from a half-precision covariance: say so, and how to
+    fix the call, instead of surfacing a backend error.
+    """
+    owner = record.owner
+    try:
+        return new_numpyro(record, checked)
+    except (ValueError, AssertionError) as error:
+        # NumPyro's own argument checks (Delta's `event_dim` beyond `v`, an
+        # `assert` on SineSkewed's `skewness` against its base's event shape).
+        given = ", ".join(f"`{name}`" for name in checked)
+        raise ParameterValueError(
+            f"{owner}: NumPyro rejected the arguments {given}: {error}"
+        ) from error
+    except (TypeError, NotImplementedError) as error:
+        if dtype is None or dtype.itemsize >= 4:
+            raise
+        raise ParameterTypeError(
+            f"{owner}: NumPyro cannot build this distribution from {dtype} "
+            f"parameters ({type(error).__name__}: {error}).\nPass float32 or "
+            "float64 arrays, e.g. `x.astype(jnp.float32)`."
+        ) from error
+
+
+def _typed_argument(owner: str, name: str, value: object) -> object:
+    """Convert NumPyro distributions given as an argument (or in a list) to typed.
+
+    So that a NumPyro base distribution with integer parameters is rejected
+    as its typed counterpart would be, instead of reintroducing the float0
+    gradients typed_dists exists to prevent.
+    """
+    try:
+        if isinstance(value, Distribution):
+            return to_typed(value)
+        items = cast(list[object] | tuple[object, ...], value)
+        if not any(isinstance(v, Distribution) for v in items):
+            return value
+        converted = [to_typed(v) if isinstance(v, Distribution) else v for v in items]
+        return type(items)(converted)
+    except (ParameterTypeError, ParameterValueError) as error:
+        raise type(error)(
+            f"{owner}: argument `{name}` holds a NumPyro distribution that its "
+            f"typed counterpart rejects:\n{error}"
+        ) from error

@@ -1,0 +1,119 @@
+"""What a typed class's declaration is written with, besides annotations.
+
+- `numpyro_field`: a field whose NumPyro argument has another name;
+- `Derived`: a read-only attribute NumPyro derives from the parameters.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, cast, overload
+
+import equinox as eqx
+from numpyro.distributions import Distribution
+
+from .._interop._convert import to_typed
+from ._construct import numpyro_of
+from ._record import ATTRIBUTE_KEY, NAME_KEY
+
+if TYPE_CHECKING:
+    from ._distribution import TypedDistribution
+
+__all__ = ["Derived", "numpyro_field"]
+
+T = TypeVar("T")
+
+
+def numpyro_field(
+    name: str, *, attribute: str | None = None, static: bool = False
+) -> Any:
+    """Declare a field whose NumPyro constructor argument is called `name`.
+
+    For an argument whose NumPyro name is taken by a `Distribution` member
+    (`mean`, `batch_shape`, `event_shape`, `support`): the field holds the
+    argument, which is passed back to NumPyro's constructor as `name`. Where
+    NumPyro keeps the argument, after its own processing, as an attribute of
+    another name, `attribute` names it (TransformedDistribution's
+    `base_distribution` is stored as `base_dist`).
+
+    ```python
+    import numpyro.distributions as dist
+
+    import typed_dists as td
+
+
+    class Expanded(td.TypedDistribution[dist.ExpandedDistribution]):
+        base_dist: dist.Distribution
+        # NumPyro's argument `batch_shape` is a `Distribution` property.
+        given_batch_shape: tuple[int, ...] = td.numpyro_field(
+            "batch_shape", static=True
+        )
+
+        def __init__(
+            self, base_dist: dist.Distribution, batch_shape: tuple[int, ...] = ()
+        ) -> None:
+            # As in NumPyro, no `validate_args`: the base's applies.
+            self._construct(
+                base_dist=base_dist, batch_shape=batch_shape, validate_args=None
+            )
+
+
+    assert Expanded(td.Normal(0.0, 1.0), (3,)).batch_shape == (3,)
+    ```
+    """
+    metadata = {NAME_KEY: name}
+    if attribute is not None:
+        metadata[ATTRIBUTE_KEY] = attribute
+    return eqx.field(static=static, metadata=metadata)
+
+
+class Derived(Generic[T]):
+    """A read-only attribute that NumPyro derives from the stored parameters.
+
+    For example `MultivariateNormal.covariance_matrix` when the distribution
+    stores `scale_tril`, or `BernoulliProbs.logits`. Reading it asks the NumPyro
+    distribution, so the value is exactly NumPyro's.
+
+    ```python
+    import numpyro.distributions as dist
+    from jaxtyping import Array, Float
+
+    import typed_dists as td
+
+
+    class Probs(td.TypedDistribution[dist.BernoulliProbs]):
+        probs: Float[Array, "*#batch"]
+        logits = td.Derived[Float[Array, "*#batch"]]()  # NumPyro computes it
+
+        def __init__(
+            self,
+            probs: Float[td.FloatLike, "*#batch"],
+            *,
+            validate_args: bool | None = None,
+        ) -> None:
+            self._construct(probs=probs, validate_args=validate_args)
+
+
+    assert Probs(0.5).logits == 0.0
+    ```
+    """
+
+    name: str
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.name = name
+
+    @overload
+    def __get__(self, obj: None, owner: type | None = None) -> Self: ...
+    @overload
+    def __get__(self, obj: TypedDistribution[Any], owner: type | None = None) -> T: ...
+    def __get__(
+        self, obj: TypedDistribution[Any] | None, owner: type | None = None
+    ) -> T | Self:
+        if obj is None:
+            return self
+        value = getattr(numpyro_of(obj), self.name)
+        if isinstance(value, Distribution):
+            # An inner distribution (a LogNormal's `base_dist`): typed, so that
+            # code handed it (reparametrisers, users) gets a typed one too.
+            value = to_typed(value)
+        return cast(T, value)
