@@ -163,7 +163,7 @@ def every_class(repeats: int, number: int) -> tuple[Row, list[tuple[str, float]]
     classes by ratio.
     """
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from _generate import (  # pyright: ignore[reportMissingImports]
+    from helpers.generate import (  # pyright: ignore[reportMissingImports]
         GENERATED,
         jax_arguments,
         typed_options,

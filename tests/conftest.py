@@ -38,7 +38,7 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     """List every (distribution, check) the generated suite excludes, and why."""
-    from _generate import SKIPS
+    from helpers.generate import SKIPS
 
     terminalreporter.section("typed_dists: excluded from generated parity checks")
     if not SKIPS:
@@ -46,7 +46,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     for (name, check), reason in sorted(SKIPS.items()):
         terminalreporter.write_line(f"{name} [{check}]: {reason}")
 
-    from test_adversarial import adversarial_case_count
+    from helpers.adversarial import adversarial_case_count
 
     terminalreporter.section("typed_dists: adversarial rejection cases")
     terminalreporter.write_line(

@@ -2,7 +2,7 @@
 
 Typed distributions at every sample site, NumPyro's handlers, and NUTS. mypy
 and pyright check it in CI with the settings `docs/typing.md` recommends; the
-test suite also runs it (`tests/test_typing_model.py`).
+test suite also runs it (`tests/typing/test_typing_model.py`).
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 The wrapper uses only the public mechanism (`TypedDistribution[...]`,
 jaxtyping fields, `FloatLike`, `self._construct`), as `docs/wrapping.md`
 describes; mypy and pyright check it in strict mode, and
-`tests/test_typing_model.py` runs it.
+`tests/typing/test_typing_model.py` runs it.
 """
 
 from __future__ import annotations

@@ -1,0 +1,304 @@
+"""Compiled code identical to NumPyro's, for every typed distribution.
+
+A model built in a trace (a NUTS or SVI step, any `jax.jit`) constructs its
+distributions from traced parameters: the typed constructor's checks and
+promotion run at trace time and must add nothing to the program. For every
+parametrisation the generated suite knows (`tests/helpers/generate.py`), the lowered
+StableHLO of
+
+    jit(lambda params, x: Cls(**params).log_prob(x))
+    jit(lambda params, key: Cls(**params).sample(key, (2,)))
+
+is compared, as text, with the same function built on NumPyro's class, with
+the same float32 / int32 parameters and NumPyro's validation on (its default;
+typed_dists' mode "default"). Array parameters are arguments of the program
+(traced); options and distribution-valued arguments are constants.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jax
+import jax.numpy as jnp
+import numpyro.distributions as nd
+import pytest
+
+import typed_dists as td
+from helpers.generate import GENERATED, Generated, jax_arguments, typed_options
+
+BATCH = (2,)
+
+
+def _explicit_validation(others: dict[str, Any]) -> dict[str, Any]:
+    """Distribution-valued arguments with their validation setting made explicit.
+
+    A typed distribution resolves `validate_args` when it is built and keeps
+    it through pytree operations (it is a static field). A NumPyro
+    distribution built without `validate_args` reads NumPyro's global switch
+    when used, and loses the setting when it is unflattened (NumPyro's
+    `tree_unflatten` sets it to `None`): the truncated and censored
+    distributions tree-map their base in `__init__`, after which NumPyro's base
+    no longer checks its support. The NumPyro side gets bases with the setting
+    stored, as the typed ones have it.
+    """
+
+    def explicit(value: Any) -> Any:
+        if isinstance(value, nd.Distribution) and "_validate_args" not in vars(value):
+            value = copy.copy(value)
+            value._validate_args = bool(value._validate_args)  # pyright: ignore[reportPrivateUsage]
+            return value
+        if isinstance(value, list):
+            return [explicit(v) for v in value]  # pyright: ignore[reportUnknownVariableType]
+        return value
+
+    return {name: explicit(value) for name, value in others.items()}
+
+
+def _lowered(
+    make: Callable[..., nd.Distribution],
+    others: dict[str, Any],
+    method: str,
+    arrays: dict[str, Any],
+    argument: Any,
+) -> str:
+    def program(params: dict[str, Any], x: Any) -> Any:
+        dist = make(**params, **others)
+        if method == "sample":
+            return dist.sample(x, (2,))
+        return dist.log_prob(x)
+
+    return jax.jit(program).lower(arrays, argument).as_text()
+
+
+_jax: Any = jax  # `ShapeDtypeStruct` and `eval_shape` are not annotated
+
+
+def _value_shape(plain: nd.Distribution) -> Any:
+    """The abstract value `log_prob` is lowered for: a sample's shape and dtype."""
+    try:
+        return _jax.eval_shape(plain.sample, jax.random.key(0))
+    # No sampler here (see helpers/generate.py).
+    except (NotImplementedError, ImportError):
+        shape = plain.batch_shape + plain.event_shape
+        return _jax.ShapeDtypeStruct(shape, jnp.float32)
+
+
+_CONSTANT = re.compile(r"^\s*(%c\w*) = stablehlo\.constant (.*)$")
+_NAME = re.compile(r"%[\w]+")
+
+
+def canonical(text: str) -> str:
+    """A lowered program with its value names canonicalised.
+
+    JAX numbers values and places a function's constants in the order it met
+    them while tracing, which can differ between two traces of the same
+    computation (a closed-over array touched first in one of them). Each
+    constant is written in place as its literal, and the other names are
+    renumbered in order of appearance; the operations, their operands and
+    their order are compared as they are.
+    """
+    replaced: dict[str, str] = {}
+    lines: list[str] = []
+
+    def substitute(line: str) -> str:
+        return _NAME.sub(lambda m: replaced.get(m.group(0), m.group(0)), line)
+
+    for line in text.splitlines():
+        match = _CONSTANT.match(line)
+        if match:  # region-local names are reused: the latest definition holds
+            replaced[match.group(1)] = f"const<{match.group(2)}>"
+            continue
+        lines.append(substitute(line))
+    names: dict[str, str] = {}
+
+    def rename(match: re.Match[str]) -> str:
+        return names.setdefault(match.group(0), f"%v{len(names)}")
+
+    return "\n".join(_NAME.sub(rename, line) for line in lines)
+
+
+def _diff(typed: str, plain: str) -> str:
+    """The start of the unified diff from NumPyro's program to the typed one."""
+    lines = difflib.unified_diff(
+        plain.splitlines(), typed.splitlines(), "numpyro", "typed_dists", lineterm=""
+    )
+    return "\n".join(lines)[:4000]
+
+
+def _assert_same_program(typed: str, plain: str, what: str) -> None:
+    if typed == plain:
+        return
+    typed, plain = canonical(typed), canonical(plain)
+    if typed == plain:
+        return
+    pytest.fail(
+        f"{what}: the typed program differs from NumPyro's:\n{_diff(typed, plain)}"
+    )
+
+
+@pytest.mark.parametrize("method", ["log_prob", "sample"])
+@pytest.mark.parametrize("g", GENERATED, ids=[g.id for g in GENERATED])
+def test_compiled_program_is_numpyros(g: Generated, method: str) -> None:
+    kwargs = g.make(jax.random.key(0), BATCH)
+    arrays, others = jax_arguments(g, kwargs)
+    plain = g.cls.numpyro_class(**arrays, **others)
+    argument = jax.random.key(1) if method == "sample" else _value_shape(plain)
+    assert td.get_validation() == "default"
+    try:
+        plain_text = _lowered(
+            g.cls.numpyro_class, _explicit_validation(others), method, arrays, argument
+        )
+    except (NotImplementedError, ImportError) as error:
+        # ImproperUniform has no sampler; GaussianCopulaBeta's needs
+        # tensorflow_probability, which is not installed.
+        pytest.skip(f"NumPyro's {g.name}.{method} cannot be lowered here: {error}")
+    typed_text = _lowered(g.cls, typed_options(others), method, arrays, argument)
+    _assert_same_program(typed_text, plain_text, f"{g.id}.{method}")
+
+
+def test_the_comparison_can_fail() -> None:
+    """A program with one more operation is told apart (the check is not vacuous)."""
+    arrays = {"loc": jnp.zeros(2), "scale": jnp.ones(2)}
+    value = _jax.ShapeDtypeStruct((2,), jnp.float32)
+    same = _lowered(td.Normal, {}, "log_prob", arrays, value)
+
+    def shifted(loc: jax.Array, scale: jax.Array) -> nd.Normal:
+        return nd.Normal(loc + 0.0, scale)
+
+    other = _lowered(shifted, {}, "log_prob", arrays, value)
+    assert same == _lowered(nd.Normal, {}, "log_prob", arrays, value)
+    with pytest.raises(pytest.fail.Exception, match="differs from NumPyro"):
+        _assert_same_program(other, same, "Normal.log_prob")
+
+
+def _benchmarks() -> Any:
+    """The benchmark suite's module (`benchmarks/__main__.py`)."""
+    root = str(Path(__file__).resolve().parents[2])
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    import benchmarks.__main__
+
+    return benchmarks.__main__
+
+
+def _models() -> dict[str, tuple[Any, tuple[Any, ...]]]:
+    """The benchmark suite's NUTS and SVI models, with their data."""
+    _benchmarks()
+    from benchmarks.__main__ import (
+        EIGHT_SIGMA,
+        EIGHT_Y,
+        _eight_schools,
+        _logistic,
+        _logistic_data,
+    )
+
+    x, y = _logistic_data(200, 5)
+    return {
+        "logistic regression": (_logistic, (x, y)),
+        "eight schools": (_eight_schools, (EIGHT_SIGMA, EIGHT_Y)),
+    }
+
+
+_METADATA = re.compile(r", metadata=\{[^}]*\}")
+_TABLES = ("FileNames", "FunctionNames", "FileLocations", "StackFrames")
+# Instruction names (`%add.3`) and the parameter names of computations'
+# signatures (`param_0.214: f32[8]`, `wide.wide.arg_tuple.16: (...)`; XLA's
+# loop passes prefix a name with `wide.` each time they rewrite its loop).
+_HLO_NAME = re.compile(
+    r"%[\w.\-]+|(?<![%\w.])[A-Za-z_][\w\-]*(?:\.[A-Za-z_][\w\-]*)*\.\d+\b"
+)
+
+
+def optimized(text: str) -> str:
+    """An XLA-compiled program without its source locations, names renumbered.
+
+    The compiled text records where each operation was traced (file names,
+    functions and lines, which differ between typed_dists' and NumPyro's
+    code paths) and numbers instructions in the order they were created.
+    """
+    lines: list[str] = []
+    skipping = False
+    for line in _METADATA.sub("", text).splitlines():
+        if line in _TABLES:
+            skipping = True
+        elif skipping and not line.strip():
+            skipping = False
+        elif not skipping:
+            lines.append(line)
+    names: dict[str, str] = {}
+
+    def rename(match: re.Match[str]) -> str:
+        return names.setdefault(match.group(0), f"%n{len(names)}")
+
+    return "\n".join(_HLO_NAME.sub(rename, line) for line in lines)
+
+
+@pytest.mark.parametrize("name", ["logistic regression", "eight schools"])
+def test_model_potential_energy_compiles_to_numpyros_program(name: str) -> None:
+    """The program NUTS and SVI run: a model's potential energy and its
+    gradient, compiled by XLA, with typed distributions and with NumPyro's.
+
+    The models pass Python floats (`Normal(0.0, 10.0)`), which NumPyro keeps
+    as weakly typed numbers and typed_dists stores as float32: the lowered
+    programs differ by where dtype conversions sit and in the order of some
+    operations, which XLA's compilation removes; the compiled ones are the
+    same.
+    """
+    from numpyro.infer.util import initialize_model
+
+    build, args = _models()[name]
+    programs = []
+    for module in (td, nd):
+        info = initialize_model(jax.random.key(0), build(module), model_args=args)
+        step = jax.jit(jax.value_and_grad(info.potential_fn))
+        programs.append(
+            optimized(str(step.lower(info.param_info.z).compile().as_text()))
+        )
+    assert programs[0].count("\n") > 100
+    if programs[0] != programs[1]:
+        pytest.fail(f"{name}: the compiled programs differ:\n{_diff(*programs)}")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["logistic regression", "eight schools"])
+def test_whole_nuts_chain_is_numpyros(name: str) -> None:
+    """A NUTS chain, compiled whole (`jit` of a `fori_loop` of the kernel's
+    step), is the same XLA program with typed distributions as with
+    NumPyro's, and gives the same draws bit for bit.
+
+    "The same program": the same text, or (logistic regression) the same
+    instructions with the same operands where XLA lists some independent
+    instructions (`get-tuple-element`s feeding one fusion) in another order.
+    Each side's text is the same from one compilation to the next.
+
+    The models pass Python numbers (`Normal(0.0, 5.0)`). Inside a trace
+    typed_dists stores them as the program's literals, as NumPyro's
+    arithmetic on a Python number does; stored as captured constants, XLA
+    folded constants in another order in the chain (`(x * 0.2) * -0.2`
+    where NumPyro's program has `x * -0.04`), and the draws differed by
+    rounding.
+    """
+    build, args = _models()[name]
+    programs, states = [], []
+    for module in (td, nd):
+        chain, state = _benchmarks().nuts_chain(
+            build(module), args, 10, 100, jax.random.key(0)
+        )
+        compiled = chain.lower(state).compile()
+        programs.append(optimized(str(compiled.as_text())))
+        states.append(compiled(state))
+    assert programs[0].count("\n") > 1000
+    typed_lines, plain_lines = (
+        sorted(re.sub(r"%n\d+", "%", line) for line in p.splitlines()) for p in programs
+    )
+    if typed_lines != plain_lines:
+        pytest.fail(f"{name}: the compiled chains differ:\n{_diff(*programs)}")
+    typed, plain = (jax.tree.leaves(s.z) for s in states)
+    assert all(bool(jnp.array_equal(a, b)) for a, b in zip(typed, plain, strict=True))
