@@ -21,7 +21,7 @@ import copy
 import difflib
 import re
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +32,9 @@ import pytest
 
 import typed_dists as td
 from helpers.generate import GENERATED, Generated, jax_arguments, typed_options
+
+# Slow (lowers and compiles every class's programs): left out of `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
 
 BATCH = (2,)
 
@@ -122,6 +125,16 @@ def canonical(text: str) -> str:
         return names.setdefault(match.group(0), f"%v{len(names)}")
 
     return "\n".join(_NAME.sub(rename, line) for line in lines)
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _xla_optimisations_on() -> Iterator[None]:
+    """Programs compiled as users compile them (the suite turns most of XLA's
+    optimisations off, see conftest.py)."""
+    config: Any = jax.config
+    config.update("jax_disable_most_optimizations", False)
+    yield
+    config.update("jax_disable_most_optimizations", True)
 
 
 def _diff(typed: str, plain: str) -> str:

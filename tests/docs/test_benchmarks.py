@@ -19,6 +19,9 @@ if str(ROOT) not in sys.path:
 from benchmarks import __main__ as suite  # noqa: E402
 from benchmarks._harness import Row, table  # noqa: E402
 
+# Slow (runs the benchmark sections): left out of `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 
 def _check(rows: list[Row]) -> None:
     assert rows

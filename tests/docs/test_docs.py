@@ -47,6 +47,7 @@ def test_documents_have_code() -> None:
     assert sum(len(python_blocks(p)) for p in DOCUMENTS) >= 5
 
 
+@pytest.mark.slow  # every page's code, the API pages' examples sample eagerly
 @pytest.mark.parametrize("path", DOCUMENTS, ids=DOCUMENT_IDS)
 def test_code_blocks_run(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A real module, as a user's file would be: dataclasses (and so Equinox)

@@ -17,6 +17,9 @@ from typing import Any
 
 import pytest
 
+# Slow (runs the examples' inference): left out of `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 

@@ -177,6 +177,7 @@ def _pair(index: int, batch: tuple[int, ...]) -> Any:
     return both(arrays, jax.random.key(7))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("g", "batch"), CASES)
 def test_sample_and_log_prob(g: Generated, batch: tuple[int, ...]) -> None:
     _skip_if_listed(g, "sample")
@@ -240,6 +241,7 @@ def _compiled_and_mapped(d: Any, value: jax.Array, with_vmap: bool) -> Any:
     return d.log_prob(value), mapped
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("g", GENERATED, ids=[g.id for g in GENERATED])
 def test_jit_and_pytree_round_trip(g: Generated) -> None:
     _skip_if_listed(g, "sample")
@@ -270,6 +272,7 @@ def _unconstrained(g: Generated, name: str) -> Any:
     return biject_to(constraint)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("g", WITH_FLOATS, ids=[g.id for g in WITH_FLOATS])
 def test_gradients_match_finite_differences(g: Generated) -> None:
     """d log_prob / d(parameter) along a random direction, in the parameter's
@@ -319,6 +322,7 @@ def test_gradients_match_finite_differences(g: Generated) -> None:
             )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("g", DISCRETE, ids=[g.id for g in DISCRETE])
 def test_integer_value_gradient_allow_int_and_float0_jvp(g: Generated) -> None:
     """NumPyro #1876: an integer `value` gets a float0 tangent, which custom JVP

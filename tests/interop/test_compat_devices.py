@@ -38,6 +38,9 @@ import pytest
 
 from helpers.compat import assert_close, assert_identical
 
+# Slow (a subprocess on 4 virtual devices): left out of `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 DEVICES = 4
 NUM_CHAINS = 4
 NUM_WARMUP = 100

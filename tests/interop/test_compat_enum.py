@@ -33,6 +33,9 @@ from numpyro.optim import Adam
 import typed_dists as td
 from helpers.compat import MODULES, assert_identical, both
 
+# Slow (inference runs): left out of `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 # NumPyro leaves these unannotated; mypy --strict refuses calls to them.
 MCMC: Any = _MCMC
 NUTS: Any = _NUTS

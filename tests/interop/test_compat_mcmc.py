@@ -44,6 +44,9 @@ from numpyro.infer.util import initialize_model as _initialize_model
 
 from helpers.compat import MODULES, assert_identical, both
 
+# Slow (inference runs): left out of `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 # NumPyro leaves these unannotated.
 MCMC: Any = _MCMC
 NUTS: Any = _NUTS

@@ -37,6 +37,9 @@ from numpyro.infer.util import log_density, log_likelihood as _log_likelihood
 import typed_dists as td
 from helpers.compat import assert_identical, both, sites_of
 
+# Slow (inference runs): left out of `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 # NumPyro leaves these unannotated; mypy --strict refuses calls to them.
 MCMC: Any = _MCMC
 NUTS: Any = _NUTS

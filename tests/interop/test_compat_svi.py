@@ -39,6 +39,9 @@ from numpyro.infer.autoguide import (
 import typed_dists as td
 from helpers.compat import MODULES, assert_identical, both
 
+# Slow (inference runs): left out of `pytest -m "not slow"`.
+pytestmark = pytest.mark.slow
+
 # NumPyro leaves these unannotated; mypy --strict refuses calls to them.
 SVI: Any = _SVI
 kl_divergence: Any = td.kl_divergence
