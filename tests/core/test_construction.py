@@ -225,3 +225,17 @@ def test_fast_construction_warns_for_an_array_in_a_static_field() -> None:
         plan.finish(types.SimpleNamespace(shape=(2, 3)))
     with pytest.raises(TypeError, match="'shape' was not initialized"):
         plan.finish(types.SimpleNamespace())
+
+
+def test_a_generic_base_says_it_wraps_no_numpyro_class() -> None:
+    with pytest.raises(TypeError, match="LocScale wraps no NumPyro class"):
+        td.LocScale(0.0, 1.0)
+
+
+def test_an_init_that_assigns_to_self_is_told_to_use_construct() -> None:
+    class Assigning(td.Normal):
+        def __init__(self, loc: td.FloatLike, scale: td.FloatLike) -> None:
+            self.loc = jnp.asarray(loc)  # a frozen field: raises
+
+    with pytest.raises(dataclasses.FrozenInstanceError, match="_construct"):
+        Assigning(0.0, 1.0)
