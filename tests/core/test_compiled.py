@@ -31,12 +31,10 @@ import numpyro.distributions as nd
 import pytest
 
 import typed_dists as td
-from helpers.generate import GENERATED, Generated, jax_arguments, typed_options
+from helpers.generate import ROW_IDS, ROWS, Generated, jax_arguments, typed_options
 
 # Slow (lowers and compiles every class's programs): left out of `pytest -m "not slow"`.
 pytestmark = pytest.mark.slow
-
-BATCH = (2,)
 
 
 def _explicit_validation(others: dict[str, Any]) -> dict[str, Any]:
@@ -64,33 +62,70 @@ def _explicit_validation(others: dict[str, Any]) -> dict[str, Any]:
     return {name: explicit(value) for name, value in others.items()}
 
 
-def _lowered(
-    make: Callable[..., nd.Distribution],
-    others: dict[str, Any],
-    method: str,
-    arrays: dict[str, Any],
-    argument: Any,
-) -> str:
-    def program(params: dict[str, Any], x: Any) -> Any:
-        dist = make(**params, **others)
-        if method == "sample":
-            return dist.sample(x, (2,))
-        return dist.log_prob(x)
+def _calls(dist: Any, key: Any, value: Any, q: Any) -> dict[str, Callable[[], Any]]:
+    """Every method and property compared, by name."""
+    return {
+        "sample": lambda: dist.sample(key, (2,)),
+        "sample()": lambda: dist.sample(key),
+        "log_prob": lambda: dist.log_prob(value),
+        "cdf": lambda: dist.cdf(value),
+        "icdf": lambda: dist.icdf(q),
+        "mean": lambda: dist.mean,
+        "variance": lambda: dist.variance,
+        "mode": lambda: dist.mode,
+        "entropy": lambda: dist.entropy(),
+        "enumerate_support": lambda: dist.enumerate_support(True),
+        "enumerate_support(False)": lambda: dist.enumerate_support(False),
+    }
 
-    return jax.jit(program).lower(arrays, argument).as_text()
+
+def _lowered(
+    make: Callable[..., Any],
+    others: dict[str, Any],
+    arrays: dict[str, Any],
+    arguments: tuple[Any, Any, Any],
+    only: str | None = None,
+) -> tuple[str, dict[str, str]]:
+    """The lowered program computing every method of `make(**arrays, **others)`
+    that does not raise while traced, and each method's outcome: "ok" or the
+    name of the exception it raised (NumPyro raises `NotImplementedError` where
+    it has no implementation, `ImportError` where one needs
+    tensorflow_probability, and its own errors for, e.g., the support of a
+    traced `total_count`)."""
+    outcomes: dict[str, str] = {}
+
+    def program(params: dict[str, Any], key: Any, value: Any, q: Any) -> Any:
+        dist = make(**params, **others)
+        results = {}
+        for name, call in _calls(dist, key, value, q).items():
+            if only is not None and name != only:
+                continue
+            try:
+                results[name] = call()
+            except Exception as error:  # compared between the two sides
+                outcomes[name] = type(error).__name__
+            else:
+                outcomes[name] = "ok"
+        return results
+
+    text = jax.jit(program).lower(arrays, *arguments).as_text()
+    return text, outcomes
 
 
 _jax: Any = jax  # `ShapeDtypeStruct` and `eval_shape` are not annotated
 
 
 def _value_shape(plain: nd.Distribution) -> Any:
-    """The abstract value `log_prob` is lowered for: a sample's shape and dtype."""
+    """The abstract value `log_prob` is lowered for: the batch and event shape,
+    in a sample's dtype. (IntervalCensoredDistribution's sampler returns the
+    base's draws, without the event dimension of its (left, right) values.)"""
+    shape = plain.batch_shape + plain.event_shape
     try:
-        return _jax.eval_shape(plain.sample, jax.random.key(0))
+        dtype = _jax.eval_shape(plain.sample, jax.random.key(0)).dtype
     # No sampler here (see helpers/generate.py).
     except (NotImplementedError, ImportError):
-        shape = plain.batch_shape + plain.event_shape
-        return _jax.ShapeDtypeStruct(shape, jnp.float32)
+        dtype = jnp.float32
+    return _jax.ShapeDtypeStruct(shape, dtype)
 
 
 _CONSTANT = re.compile(r"^\s*(%c\w*) = stablehlo\.constant (.*)$")
@@ -156,37 +191,55 @@ def _assert_same_program(typed: str, plain: str, what: str) -> None:
     )
 
 
-@pytest.mark.parametrize("method", ["log_prob", "sample"])
-@pytest.mark.parametrize("g", GENERATED, ids=[g.id for g in GENERATED])
-def test_compiled_program_is_numpyros(g: Generated, method: str) -> None:
-    kwargs = g.make(jax.random.key(0), BATCH)
-    arrays, others = jax_arguments(g, kwargs)
-    plain = g.cls.numpyro_class(**arrays, **others)
-    argument = jax.random.key(1) if method == "sample" else _value_shape(plain)
+@pytest.mark.parametrize(("g", "batch"), ROWS, ids=ROW_IDS)
+def test_compiled_program_is_numpyros(g: Generated, batch: tuple[int, ...]) -> None:
+    """Every row of the generated suite, at every batch shape: one program per
+    side with every method (sampling with two sample shapes, `log_prob`,
+    `cdf`, `icdf`, moments, `mode`, `entropy`, `enumerate_support`), the same
+    methods raising the same exceptions on both sides."""
+    arrays, others = jax_arguments(g, g.make(jax.random.key(0), batch))
+    value = _value_shape(g.cls.numpyro_class(**arrays, **others))
+    # Fresh distribution-valued arguments (the same values): NumPyro caches
+    # lazily computed attributes (a Categorical's `probs`) on first use, and
+    # the programs must both compute them, or both find them.
+    arrays, others = jax_arguments(g, g.make(jax.random.key(0), batch))
+    q = _jax.ShapeDtypeStruct(value.shape, jnp.float32)
+    arguments = (jax.random.key(1), value, q)
     assert td.get_validation() == "default"
-    try:
-        plain_text = _lowered(
-            g.cls.numpyro_class, _explicit_validation(others), method, arrays, argument
+    plain_text, expected = _lowered(
+        g.cls.numpyro_class, _explicit_validation(others), arrays, arguments
+    )
+    typed_text, outcomes = _lowered(
+        g.constructor, typed_options(others), arrays, arguments
+    )
+    assert outcomes == expected, g.id
+    assert expected["log_prob"] == "ok", g.id
+    if typed_text == plain_text or canonical(typed_text) == canonical(plain_text):
+        return
+    # Name the method whose program differs.
+    for name in (n for n, outcome in expected.items() if outcome == "ok"):
+        plain_one, _ = _lowered(
+            g.cls.numpyro_class, _explicit_validation(others), arrays, arguments, name
         )
-    except (NotImplementedError, ImportError) as error:
-        # ImproperUniform has no sampler; GaussianCopulaBeta's needs
-        # tensorflow_probability, which is not installed.
-        pytest.skip(f"NumPyro's {g.name}.{method} cannot be lowered here: {error}")
-    typed_text = _lowered(g.cls, typed_options(others), method, arrays, argument)
-    _assert_same_program(typed_text, plain_text, f"{g.id}.{method}")
+        typed_one, _ = _lowered(
+            g.constructor, typed_options(others), arrays, arguments, name
+        )
+        _assert_same_program(typed_one, plain_one, f"{g.id}.{name}")
+    _assert_same_program(typed_text, plain_text, g.id)
 
 
 def test_the_comparison_can_fail() -> None:
     """A program with one more operation is told apart (the check is not vacuous)."""
     arrays = {"loc": jnp.zeros(2), "scale": jnp.ones(2)}
     value = _jax.ShapeDtypeStruct((2,), jnp.float32)
-    same = _lowered(td.Normal, {}, "log_prob", arrays, value)
+    arguments = (jax.random.key(1), value, value)
+    same, _ = _lowered(td.Normal, {}, arrays, arguments, "log_prob")
 
     def shifted(loc: jax.Array, scale: jax.Array) -> nd.Normal:
         return nd.Normal(loc + 0.0, scale)
 
-    other = _lowered(shifted, {}, "log_prob", arrays, value)
-    assert same == _lowered(nd.Normal, {}, "log_prob", arrays, value)
+    other, _ = _lowered(shifted, {}, arrays, arguments, "log_prob")
+    assert same == _lowered(nd.Normal, {}, arrays, arguments, "log_prob")[0]
     with pytest.raises(pytest.fail.Exception, match="differs from NumPyro"):
         _assert_same_program(other, same, "Normal.log_prob")
 

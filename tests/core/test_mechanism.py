@@ -11,35 +11,10 @@ import jax.numpy as jnp
 import numpyro.distributions as nd
 import pytest
 from jaxtyping import Array, Float, Int
-from numpyro.distributions.transforms import biject_to
 
 import typed_dists as td
-from helpers.cases import CASE_IDS, CASES, DISTRIBUTIONS, Case
 from typed_dists import FloatLike, IntLike
-from typed_dists._core._record import record_of
 from typed_dists._policy import parameter_specs
-
-
-def test_every_first_family_distribution_has_a_case() -> None:
-    names = {c.typed.__name__ for c in CASES}
-    assert names == DISTRIBUTIONS
-    assert all(name in td.__all__ for name in DISTRIBUTIONS)
-
-
-@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
-def test_fields_rebuild_the_numpyro_distribution(case: Case) -> None:
-    """The invariant the base relies on: fields are NumPyro's constructor kwargs."""
-    d = case.typed(**case.params)
-    rebuilt = type(d).numpyro_class(
-        **{f: getattr(d, f) for f in tuple(record_of(type(d)).names)}
-    )
-    shape = d.batch_shape + d.event_shape
-    if case.discrete:
-        value = jnp.ones(shape, dtype=jnp.int32)
-    else:
-        to_support = biject_to(d.support)
-        value = to_support(jnp.zeros(to_support.inverse_shape(shape)))
-    assert jnp.array_equal(rebuilt.log_prob(value), d.log_prob(value))
 
 
 def test_numpyro_distribution_is_built_once_per_instance() -> None:
@@ -118,23 +93,6 @@ def test_mixed_float_and_int_annotation_is_a_declaration_error() -> None:
 
     with pytest.raises(TypeError, match=re.escape("Float[...], Int[...] or Bool[...]")):
         parameter_specs(init)
-
-
-class _Unwrapped(nd.Normal):
-    """A NumPyro subclass nobody has declared a typed counterpart of."""
-
-
-def test_from_numpyro_without_counterpart() -> None:
-    with pytest.raises(TypeError, match=r"no typed counterpart of .*_Unwrapped"):
-        td.from_numpyro(_Unwrapped(1.0, 1.0))
-
-
-def test_first_declared_class_keeps_the_registry() -> None:
-    class MyNormal(td.LocScale[nd.Normal]):
-        """A second typed wrapper of NumPyro's Normal, declared after the library's."""
-
-    assert type(td.from_numpyro(nd.Normal(0.0, 1.0))) is td.Normal
-    assert isinstance(MyNormal(0.0, 1.0), nd.Distribution)
 
 
 def test_validate_args_is_kept_for_log_prob() -> None:

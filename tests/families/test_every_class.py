@@ -11,7 +11,6 @@ run (see `conftest.py`).
 
 from __future__ import annotations
 
-import copy
 import functools
 import inspect
 from typing import Any
@@ -21,25 +20,20 @@ import jax.numpy as jnp
 import numpy as np
 import numpyro.distributions as nd
 import pytest
-from numpyro.distributions import constraints
-from numpyro.distributions.transforms import biject_to
 
 import typed_dists as td
+from helpers.built import ONE_BATCH, ONE_BATCH_IDS, built
 from helpers.generate import (
-    BATCH_SHAPES,
-    DISCRETE,
     GENERATED,
-    WITH_BASES,
+    ROW_IDS,
+    ROWS,
+    TABLE,
     WITH_FLOATS,
     Generated,
 )
+from helpers.values import support_rows, support_value
 from typed_dists._core._record import record_of
 
-CASES = [
-    pytest.param(g, batch, id=f"{g.id}-batch{len(batch)}")
-    for g in GENERATED
-    for batch in BATCH_SHAPES
-]
 CLASSES = sorted({g.cls for g in GENERATED}, key=lambda c: c.__name__)
 
 
@@ -49,32 +43,11 @@ def _skip_if_listed(g: Generated, check: str) -> None:
         pytest.skip(f"{g.name} is excluded from {check!r}: {reason}")
 
 
-def _promoted(kwargs: dict[str, Any], g: Generated) -> dict[str, Any]:
-    ints = {s.name for s in record_of(g.cls).parameters if s.kind == "int"}  # pyright: ignore[reportPrivateUsage]
-    out: dict[str, Any] = {}
-    for name, value in kwargs.items():
-        if isinstance(value, np.ndarray | np.generic) and name in ints:
-            out[name] = jnp.asarray(value, dtype=jnp.int32)
-        elif isinstance(value, np.ndarray | np.generic) and np.issubdtype(
-            value.dtype, np.floating
-        ):
-            out[name] = jnp.asarray(value, dtype=jnp.float32)
-        else:
-            out[name] = value
-    return out
-
-
-@functools.cache
-def _built(index: int, batch: tuple[int, ...]) -> tuple[Any, Any, dict[str, Any]]:
-    g = GENERATED[index]
-    kwargs = g.make(jax.random.key(index), batch)
-    typed = g.cls(**kwargs)
-    plain = g.cls.numpyro_class(**_promoted(kwargs, g))
-    return typed, plain, kwargs
-
-
 def _build(g: Generated, batch: tuple[int, ...]) -> tuple[Any, Any, dict[str, Any]]:
-    return _built(GENERATED.index(g), batch)
+    """(typed distribution, NumPyro's from the promoted arguments, arguments),
+    built once per process (`helpers/built.py`)."""
+    row = built(g, batch)
+    return row.typed, row.plain, row.kwargs
 
 
 def _same(typed: Any, plain: Any) -> None:
@@ -130,65 +103,40 @@ def test_factory_signature_is_numpyros(name: str) -> None:
 # Parity with NumPyro
 
 
-@pytest.mark.parametrize(("g", "batch"), CASES)
-def test_shapes_and_support(g: Generated, batch: tuple[int, ...]) -> None:
+def _same_constraint(actual: Any, expected: Any) -> None:
+    assert type(actual) is type(expected)
+    assert actual.is_discrete == expected.is_discrete
+    assert actual.event_dim == expected.event_dim
+    for bound in ("lower_bound", "upper_bound"):
+        if hasattr(expected, bound):
+            _same(
+                jnp.asarray(getattr(actual, bound)),
+                jnp.asarray(getattr(expected, bound)),
+            )
+
+
+@pytest.mark.parametrize(("g", "batch"), ROWS, ids=ROW_IDS)
+def test_shapes_support_and_flags(g: Generated, batch: tuple[int, ...]) -> None:
     typed, plain, _ = _build(g, batch)
+    assert isinstance(typed, nd.Distribution)
+    assert isinstance(typed, td.TypedDistribution)
     assert typed.batch_shape == plain.batch_shape
     assert typed.event_shape == plain.event_shape
-    assert type(typed.support) is type(plain.support)
+    _same_constraint(typed.support, plain.support)
     assert typed.has_enumerate_support == plain.has_enumerate_support
-    assert isinstance(typed.to_numpyro(), g.cls.numpyro_class)
+    assert typed.has_rsample == plain.has_rsample
+    assert typed.reparametrized_params == list(plain.reparametrized_params)
+    assert typed.is_discrete == plain.is_discrete
+    assert type(typed.to_numpyro()) is g.cls.numpyro_class
 
 
-# Eager JAX compiles every operation on its own, which makes NumPyro's
-# samplers (loops) slow to run op by op; so both sides run in one compiled
-# program per case, which builds the typed and the NumPyro distribution from
-# the same promoted arrays, samples and evaluates `log_prob` on the sample.
-# Built inside the program on both sides, derived quantities (NumPyro computes
-# some at construction) are computed the same way, so the arrays are
-# identical. (One program rather than four: compilation dominates the suite.)
-_sample = jax.jit(lambda d, key: d.sample(key, (2,)))
+# Sampling, log_prob, cdf/icdf, mode, entropy and enumerate_support of every
+# row are compared with NumPyro's as compiled programs, at every batch shape
+# (tests/core/test_compiled.py: the same program, so the same results bit for
+# bit). Here: the eager path (no trace), on the values that matter.
 
 
-def _compiled_both(g: Generated, kwargs: dict[str, Any]) -> Any:
-    """`f(arrays, key) -> ((typed sample, log_prob), (NumPyro's ...))`, with
-    options (ints, bools, distributions) static, and the arrays."""
-    promoted = _promoted(kwargs, g)
-    arrays = {k: v for k, v in promoted.items() if isinstance(v, jax.Array)}
-    static = {k: v for k, v in promoted.items() if k not in arrays}
-
-    def side(cls: Any, params: dict[str, Any], key: jax.Array) -> Any:
-        d = cls(**params, **static)
-        value = d.sample(key, (2,))
-        return value, d.log_prob(value)
-
-    def both(params: dict[str, Any], key: jax.Array) -> Any:
-        return side(g.cls, params, key), side(g.cls.numpyro_class, params, key)
-
-    return jax.jit(both), arrays
-
-
-@functools.cache
-def _pair(index: int, batch: tuple[int, ...]) -> Any:
-    """The typed and NumPyro (sample, log_prob) of one case, computed once."""
-    g = GENERATED[index]
-    _, _, kwargs = _built(index, batch)
-    both, arrays = _compiled_both(g, kwargs)
-    return both(arrays, jax.random.key(7))
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize(("g", "batch"), CASES)
-def test_sample_and_log_prob(g: Generated, batch: tuple[int, ...]) -> None:
-    _skip_if_listed(g, "sample")
-    (value, log_prob), (expected_value, expected_log_prob) = _pair(
-        GENERATED.index(g), batch
-    )
-    _same(value, expected_value)
-    _same(log_prob, expected_log_prob)
-
-
-@pytest.mark.parametrize(("g", "batch"), CASES)
+@pytest.mark.parametrize(("g", "batch"), ROWS, ids=ROW_IDS)
 @pytest.mark.parametrize("moment", ["mean", "variance"])
 def test_moments(g: Generated, batch: tuple[int, ...], moment: str) -> None:
     _skip_if_listed(g, moment)
@@ -200,6 +148,80 @@ def test_moments(g: Generated, batch: tuple[int, ...], moment: str) -> None:
             getattr(typed, moment)
         return
     _same(getattr(typed, moment), expected)
+
+
+def _outcome(call: Any) -> tuple[str, Any]:
+    try:
+        return "ok", call()
+    except Exception as error:  # compared with the typed side's
+        return "raises", type(error)
+
+
+def _same_outcome(typed_call: Any, numpyro_call: Any) -> str:
+    """NumPyro's result, or the exception type it raises, from the typed call."""
+    kind, expected = _outcome(numpyro_call)
+    if kind == "raises":
+        with pytest.raises(expected):
+            typed_call()
+    else:
+        _same(typed_call(), expected)
+    return kind
+
+
+@pytest.mark.parametrize("g", TABLE, ids=[g.id for g in TABLE])
+def test_eager_methods_on_hand_picked_values(g: Generated) -> None:
+    """Eagerly, on four hand-picked in-support values per batch element:
+    `log_prob` (finite), `cdf`, `icdf` at quantiles, `mode`, `entropy`
+    and `enumerate_support` as NumPyro's, raising what NumPyro raises."""
+    assert g.batch is not None
+    typed, plain, _ = _build(g, g.batch)
+    shape = (*plain.batch_shape, *plain.event_shape)
+    dtype = support_value(plain, jax.random.key(0)).dtype
+    value = jnp.asarray(support_rows(plain.support, shape), dtype)
+    expected = plain.log_prob(value)
+    assert bool(jnp.all(jnp.isfinite(expected)))
+    _same(typed.log_prob(value), expected)
+    _same_outcome(
+        functools.partial(typed.cdf, value), functools.partial(plain.cdf, value)
+    )
+    quantiles = jnp.asarray(
+        np.linspace(0.05, 0.95, value.size).reshape(value.shape), jnp.float32
+    )
+    _same_outcome(
+        functools.partial(typed.icdf, quantiles),
+        functools.partial(plain.icdf, quantiles),
+    )
+    _same_outcome(lambda: typed.mode, lambda: plain.mode)
+    _same_outcome(typed.entropy, plain.entropy)
+    for expand in (True, False):
+        kind = _same_outcome(
+            functools.partial(typed.enumerate_support, expand),
+            functools.partial(plain.enumerate_support, expand),
+        )
+        if kind == "ok":
+            assert plain.has_enumerate_support
+    if not plain.has_enumerate_support:
+        assert kind == "raises"
+
+
+def test_inhomogeneous_total_count_is_not_enumerable_in_either() -> None:
+    """The table's Binomial `total_count` [5, 10, 3]: NumPyro refuses to
+    enumerate it, and so does the typed one; a homogeneous one enumerates."""
+    total_count = np.array([5, 10, 3])
+    probs = np.array([0.2, 0.5, 0.9])
+    typed: Any = td.Binomial(total_count=total_count, probs=probs)
+    plain: Any = nd.Binomial(
+        total_count=jnp.asarray(total_count), probs=jnp.asarray(probs, jnp.float32)
+    )
+    for call in (typed.enumerate_support, plain.enumerate_support):
+        with pytest.raises(NotImplementedError):
+            call()
+    typed = td.Binomial(total_count=np.full(3, 10), probs=probs)
+    plain = nd.Binomial(
+        total_count=jnp.full(3, 10), probs=jnp.asarray(probs, jnp.float32)
+    )
+    _same(typed.enumerate_support(), plain.enumerate_support())
+    _same(typed.enumerate_support(False), plain.enumerate_support(False))
 
 
 # ---------------------------------------------------------------------------
@@ -242,164 +264,31 @@ def _compiled_and_mapped(d: Any, value: jax.Array, with_vmap: bool) -> Any:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("g", GENERATED, ids=[g.id for g in GENERATED])
-def test_jit_and_pytree_round_trip(g: Generated) -> None:
-    _skip_if_listed(g, "sample")
-    typed, _, _ = _build(g, (2,))
-    (value, _), _ = _pair(GENERATED.index(g), (2,))
+@pytest.mark.parametrize(("g", "batch"), ONE_BATCH, ids=ONE_BATCH_IDS)
+def test_jit_and_pytree_round_trip(g: Generated, batch: tuple[int, ...]) -> None:
+    """A typed distribution as an argument of a compiled program (flattened
+    and rebuilt by `jit`), and `vmap`ped over its batch, gives its eager
+    `log_prob`; on the table rows, the compiled one is NumPyro's compiled one
+    with NumPyro's distribution as the argument, bit for bit."""
+    typed, plain, _ = _build(g, batch)
+    value = support_value(typed, jax.random.key(7), (2,))
     eager = typed.log_prob(value)
     leaves, treedef = jax.tree_util.tree_flatten(typed)
     rebuilt = jax.tree_util.tree_unflatten(treedef, leaves)
     _same(rebuilt.log_prob(value), eager)
-    with_vmap = g.skip_reason("vmap") is None
+    # vmap maps every leaf along its first axis: a row whose stored leaves do
+    # not all have the batch axis first (MultivariateNormal stores an
+    # unbatched `loc` as (1, n)) cannot be mapped over its batch.
+    with_vmap = (
+        g.skip_reason("vmap") is None
+        and batch != ()
+        and all(np.shape(leaf)[:1] == batch[:1] for leaf in leaves)
+    )
     compiled, mapped = _compiled_and_mapped(typed, value, with_vmap)
     # Eager and compiled code may round differently (about 1 ulp).
     np.testing.assert_allclose(compiled, eager, rtol=2e-6, atol=1e-6)
     if with_vmap:
         expected = typed.log_prob(value[0])
         np.testing.assert_allclose(mapped, expected, rtol=2e-6, atol=1e-6)
-
-
-# ---------------------------------------------------------------------------
-# Gradients (float64): every float parameter, and the NumPyro #1876 scenario
-
-
-def _unconstrained(g: Generated, name: str) -> Any:
-    """The bijection onto a parameter's constraint (identity if dependent)."""
-    constraint = g.cls.numpyro_class.arg_constraints.get(name)
-    if constraint is None or constraints.is_dependent(constraint):  # type: ignore[no-untyped-call]
-        return biject_to(constraints.real)
-    return biject_to(constraint)
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("g", WITH_FLOATS, ids=[g.id for g in WITH_FLOATS])
-def test_gradients_match_finite_differences(g: Generated) -> None:
-    """d log_prob / d(parameter) along a random direction, in the parameter's
-    unconstrained coordinates (so the perturbed parameter stays valid),
-    against central differences: eps 1e-5, rtol 1e-4, atol 1e-6."""
-    _skip_if_listed(g, "grad")
-    with jax.enable_x64(True):
-        kwargs = g.make(jax.random.key(11), ())
-        typed = g.cls(**kwargs)
-        value = _sample(typed, jax.random.key(5))[0]
-        names = _float_names(g, kwargs)
-        transforms = [_unconstrained(g, n) for n in names]
-        points = [
-            t.inv(jnp.asarray(kwargs[n]))
-            for t, n in zip(transforms, names, strict=True)
-        ]
-
-        def log_density(*unconstrained: jax.Array) -> jax.Array:
-            params = {
-                n: t(u)
-                for n, t, u in zip(names, transforms, unconstrained, strict=True)
-            }
-            return jnp.sum(g.cls(**{**kwargs, **params}).log_prob(value))
-
-        # One compiled program, also used for the differences.
-        value_and_grad = jax.jit(
-            jax.value_and_grad(log_density, argnums=tuple(range(len(names))))
-        )
-        _, grads = value_and_grad(*points)
-
-        def f(*unconstrained: jax.Array) -> jax.Array:
-            result: jax.Array = value_and_grad(*unconstrained)[0]
-            return result
-
-        for i, (name, grad) in enumerate(zip(names, grads, strict=True)):
-            assert grad.dtype == jnp.float64, name
-            assert bool(jnp.all(jnp.isfinite(grad))), name
-            direction = jax.random.normal(jax.random.key(i), points[i].shape)
-            eps = 1e-5
-            shifted = [list(points), list(points)]
-            shifted[0][i] = points[i] + eps * direction
-            shifted[1][i] = points[i] - eps * direction
-            numeric = (f(*shifted[0]) - f(*shifted[1])) / (2 * eps)
-            analytic = jnp.sum(grad * direction)
-            np.testing.assert_allclose(
-                analytic, numeric, rtol=1e-4, atol=1e-6, err_msg=name
-            )
-
-
-@pytest.mark.slow
-@pytest.mark.parametrize("g", DISCRETE, ids=[g.id for g in DISCRETE])
-def test_integer_value_gradient_allow_int_and_float0_jvp(g: Generated) -> None:
-    """NumPyro #1876: an integer `value` gets a float0 tangent, which custom JVP
-    rules such as xlogy's cannot multiply. With float parameters (guaranteed
-    at construction) both `allow_int` and a float0 JVP tangent work."""
-    _skip_if_listed(g, "grad")
-    _, _, kwargs = _build(g, ())
-    (sample, _), _ = _pair(GENERATED.index(g), ())
-    value = jnp.asarray(sample[0], dtype=jnp.int32)
-    name = _float_names(g, kwargs)[0]
-    param = jnp.asarray(kwargs[name], dtype=jnp.float32)
-
-    def log_density(p: jax.Array, v: jax.Array) -> jax.Array:
-        return jnp.sum(g.cls(**{**kwargs, name: p}).log_prob(v))
-
-    dparam, dvalue = jax.jit(jax.grad(log_density, argnums=(0, 1), allow_int=True))(
-        param, value
-    )
-    assert dparam.dtype == jnp.float32
-    assert bool(jnp.all(jnp.isfinite(dparam)))
-    assert dvalue.dtype == jax.dtypes.float0
-    tangent_value = np.zeros(value.shape, dtype=jax.dtypes.float0)
-    _, tangent = jax.jvp(
-        log_density, (param, value), (jnp.ones_like(param), tangent_value)
-    )
-    assert bool(jnp.isfinite(tangent))
-
-
-# ---------------------------------------------------------------------------
-# Distribution-valued arguments (base distributions, mixture components)
-
-
-def _distribution_arguments(kwargs: dict[str, Any]) -> list[tuple[str, int | None]]:
-    """(argument, index in a list or None) of every NumPyro distribution given."""
-    out: list[tuple[str, int | None]] = []
-    for name, value in kwargs.items():
-        if isinstance(value, nd.Distribution):
-            out.append((name, None))
-        elif isinstance(value, list | tuple):
-            out += [
-                (name, i) for i, v in enumerate(value) if isinstance(v, nd.Distribution)
-            ]
-    return out
-
-
-def _with_int_parameter(dist: nd.Distribution) -> tuple[nd.Distribution, str]:
-    """A copy of `dist` with its first float parameter as an int32 array, as
-    NumPyro itself would store it, and that parameter's name."""
-    typed_class = td.from_numpyro(dist).__class__
-    name = next(s.name for s in record_of(typed_class).parameters if s.kind == "float")  # pyright: ignore[reportPrivateUsage]
-    bad = copy.copy(dist)
-    bad.__dict__[name] = jnp.ones(jnp.shape(getattr(dist, name)), dtype=jnp.int32)
-    return bad, name
-
-
-@pytest.mark.parametrize("g", WITH_BASES, ids=[g.id for g in WITH_BASES])
-def test_numpyro_bases_are_converted_and_checked(g: Generated) -> None:
-    """A NumPyro base distribution becomes its typed counterpart; one with an
-    integer parameter (NumPyro keeps it, and its gradient is float0) is
-    rejected, naming the argument and the base's parameter."""
-    typed, _, kwargs = _build(g, ())
-    given = _distribution_arguments(kwargs)
-    assert given, "the generator gives no NumPyro distribution argument"
-    for argument, index in given:
-        value = kwargs[argument]
-        base = value if index is None else value[index]
-        bad, parameter = _with_int_parameter(base)
-        if index is None:
-            replaced: Any = bad
-        else:
-            replaced = type(value)(
-                bad if i == index else v for i, v in enumerate(value)
-            )
-        with pytest.raises(td.ParameterTypeError, match=f"`{argument}`") as info:
-            g.cls(**{**kwargs, argument: replaced})
-        assert f"`{parameter}`" in str(info.value)
-    leaves = jax.tree_util.tree_leaves(typed)
-    assert leaves
-    for leaf in leaves:
-        assert not jnp.issubdtype(jnp.result_type(leaf), jnp.integer), leaf
+    if g.batch is not None:
+        _same(compiled, _compiled_and_mapped(plain, value, False)[0])

@@ -5,8 +5,9 @@ The generated suite (`test_every_class.py`, arguments from
 checks each class against NumPyro's; this file checks the factories (which
 typed class each call returns, log_prob parity with NumPyro's own factory),
 the exclusive gate parametrisations, the rejection of integer parameters and
-of NumPyro components with integer parameters, and gradients over every
-float leaf of a typed mixture.
+of NumPyro components with integer parameters, and that a typed mixture's
+gradients are NumPyro's (`eqx.filter_grad` over every float leaf of every
+mixture, hurdle and zero-inflated class is in `test_gradients.py`).
 """
 
 from __future__ import annotations
@@ -394,68 +395,7 @@ def test_negative_binomial2_stores_its_mean_argument() -> None:
 
 
 # ---------------------------------------------------------------------------
-# Gradients over every float leaf
-
-
-GRAD_CASES: list[tuple[str, Callable[[], Any], Any]] = [
-    (
-        "MixtureSameFamily",
-        lambda: td.Mixture(nd.CategoricalLogits(LOGITS), nd.Normal(LOC, SCALE)),
-        MIX_VALUE,
-    ),
-    (
-        "MixtureGeneral",
-        lambda: td.Mixture(nd.CategoricalProbs(PROBS), _components()),
-        MIX_VALUE,
-    ),
-    (
-        "ZeroInflatedProbs",
-        lambda: td.ZeroInflatedDistribution(nd.Poisson(RATE), gate=GATE),
-        COUNTS,
-    ),
-    (
-        "ZeroInflatedLogits-NegativeBinomial2",
-        lambda: td.ZeroInflatedNegativeBinomial2(
-            MEAN, CONCENTRATION, gate_logits=GATE_LOGITS
-        ),
-        COUNTS,
-    ),
-    (
-        "HurdleProbs-NegativeBinomial2",
-        lambda: td.HurdleNegativeBinomial2(GATE, MEAN, CONCENTRATION),
-        COUNTS,
-    ),
-    (
-        "HurdleLogits",
-        lambda: td.HurdleDistribution(nd.Poisson(RATE), gate_logits=GATE_LOGITS),
-        COUNTS,
-    ),
-    ("HurdleGamma", lambda: td.HurdleGamma(GATE, CONCENTRATION, RATE), COUNTS * 0.5),
-]
-
-
-@pytest.mark.parametrize(
-    ("build", "value"), [pytest.param(b, v, id=i) for i, b, v in GRAD_CASES]
-)
-def test_filter_grad_gives_float_gradients_for_every_float_leaf(
-    build: Callable[[], Any], value: Any
-) -> None:
-    dist = build()
-
-    def loss(d: Any) -> jax.Array:
-        return jnp.sum(d.log_prob(value))
-
-    grads = eqx.filter_grad(loss)(dist)
-    assert type(grads) is type(dist)
-    params = jax.tree_util.tree_leaves(eqx.filter(dist, eqx.is_inexact_array))
-    leaves = jax.tree_util.tree_leaves(grads)
-    assert params
-    assert len(leaves) == len(params)
-    for leaf, param in zip(leaves, params, strict=True):
-        assert isinstance(leaf, jax.Array)
-        assert jnp.issubdtype(leaf.dtype, jnp.floating), leaf.dtype  # not float0
-        assert leaf.shape == param.shape
-        assert bool(jnp.all(jnp.isfinite(leaf)))
+# Gradients equal NumPyro's
 
 
 def test_mixture_gradients_equal_numpyros() -> None:

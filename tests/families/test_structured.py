@@ -13,8 +13,8 @@ Tolerances: results computed by the same operations as NumPyro's, eagerly on
 both sides, are compared exactly; compiled against eager code allows
 rtol 2e-6 / atol 1e-6 (about 1 ulp of float32 rounding differences); results
 computed along different routes (different parametrisations of the same
-distribution) allow rtol 1e-4 in float32; finite differences are taken in
-float64 with eps 1e-6 and compared with rtol 1e-5.
+distribution) allow rtol 1e-4 in float32; finite differences follow the
+suite's one regime (`helpers/gradients.py`).
 """
 
 from __future__ import annotations
@@ -29,11 +29,16 @@ import pytest
 import scipy.sparse
 
 import typed_dists as td
+from helpers.gradients import (
+    assert_matches_differences,
+    check_float_grads,
+    finite_differences,
+    unconstrained,
+)
 from helpers.params_multivariate import ornstein_uhlenbeck
 
 JIT_RTOL, JIT_ATOL = 2e-6, 1e-6  # compiled against eager float32
 ROUTE_RTOL = 1e-4  # one quantity along two computational routes, float32
-FD_EPS, FD_RTOL = 1e-6, 1e-5  # float64 central differences
 
 
 def _same(a: Any, b: Any) -> None:
@@ -44,10 +49,6 @@ def _jit_close(a: Any, b: Any) -> None:
     np.testing.assert_allclose(
         np.asarray(a), np.asarray(b), rtol=JIT_RTOL, atol=JIT_ATOL
     )
-
-
-def _central_difference(f: Any, x: jax.Array, direction: jax.Array) -> Any:
-    return (f(x + FD_EPS * direction) - f(x - FD_EPS * direction)) / (2 * FD_EPS)
 
 
 # ---------------------------------------------------------------------------
@@ -493,28 +494,32 @@ def test_gaussian_copula_beta_log_prob(parametrisation: str) -> None:
 
 def test_gaussian_copula_beta_gradients() -> None:
     """d log_prob / d(correlation factor), in NumPyro's unconstrained
-    coordinates of `corr_cholesky`, against float64 central differences
-    (eps 1e-6, rtol 1e-5) along a random direction. The concentrations have
-    no gradient: the Beta CDF is JAX's `betainc`, which is not differentiable
-    in its shape parameters; NumPyro's own class raises the same error."""
+    coordinates of `corr_cholesky`, against central differences (the one
+    regime of `helpers/gradients.py`: float64, every coordinate and a random
+    unit direction, one compiled program). The concentrations have no
+    gradient: the Beta CDF is JAX's `betainc`, which is not differentiable in
+    its shape parameters; NumPyro's own class raises the same error."""
     with jax.enable_x64(True):
         values = jnp.asarray(COPULA_VALUES, dtype=jnp.float64)
         c1 = jnp.asarray(CONCENTRATION1, dtype=jnp.float64)
         c0 = jnp.asarray(CONCENTRATION0, dtype=jnp.float64)
         chol = jnp.linalg.cholesky(jnp.asarray(CORR, dtype=jnp.float64))
-        to_chol = td.biject_to(td.constraints.corr_cholesky)
+        to_chol = unconstrained(nd.GaussianCopulaBeta, "correlation_cholesky")
 
-        def log_density(u: jax.Array) -> jax.Array:
-            d = td.GaussianCopulaBeta(c1, c0, correlation_cholesky=to_chol(u))
-            return jnp.sum(d.log_prob(values))
+        @jax.jit
+        def value_and_grad(u: dict[str, jax.Array]) -> Any:
+            def log_density(u: dict[str, jax.Array]) -> jax.Array:
+                factor = to_chol(u["correlation_cholesky"])
+                d = td.GaussianCopulaBeta(c1, c0, correlation_cholesky=factor)
+                return jnp.sum(d.log_prob(values))
 
-        u = to_chol.inv(chol)
-        grad = jax.jit(jax.grad(log_density))(u)
-        assert grad.dtype == jnp.float64
-        assert bool(jnp.all(jnp.isfinite(grad)))
-        direction = jax.random.normal(jax.random.key(0), u.shape, jnp.float64)
-        numeric = _central_difference(jax.jit(log_density), u, direction)
-        np.testing.assert_allclose(jnp.sum(grad * direction), numeric, rtol=FD_RTOL)
+            return jax.value_and_grad(log_density)(u)
+
+        point = {"correlation_cholesky": np.asarray(to_chol.inv(chol))}
+        _, grad = value_and_grad(point)
+        check_float_grads(grad, point)
+        differences = finite_differences(lambda u: value_and_grad(u)[0], point)
+        assert_matches_differences(grad, differences, "GaussianCopulaBeta")
 
         for cls in (td.GaussianCopulaBeta, nd.GaussianCopulaBeta):
 
@@ -522,7 +527,7 @@ def test_gaussian_copula_beta_gradients() -> None:
                 return jnp.sum(cls(c, c0, correlation_cholesky=chol).log_prob(values))
 
             with pytest.raises(ValueError, match="Betainc gradient"):
-                jax.grad(in_c1)(c1)
+                jax.eval_shape(jax.grad(in_c1), c1)  # traced only
 
 
 def test_gaussian_copula_beta_rejects_int_concentration() -> None:

@@ -34,6 +34,7 @@ from numpyro.distributions import Distribution, constraints
 from numpyro.distributions.transforms import biject_to
 
 import typed_dists as td
+from helpers.tables import ROWS as ROWS_OF_TABLE
 from typed_dists._core._record import record_of
 from typed_dists._interop._convert import to_typed
 from typed_dists._policy import ParameterSpec
@@ -116,16 +117,35 @@ def _value(
 
 @dataclasses.dataclass(frozen=True)
 class Generated:
-    """One parametrisation of one typed class, with its argument generator."""
+    """One parametrisation of one typed class, with its argument generator.
+
+    A row of the hand-picked table (`TABLE`, from `helpers/tables.py`) has
+    fixed arguments and one batch shape (`batch`), and names the typed
+    constructor it is called through (`factory`: `td.Bernoulli` for
+    `BernoulliProbs`, or the class itself).
+    """
 
     cls: type[td.TypedDistribution[Any]]
-    parametrisation: str  # "" or the `_one_of` member used
+    parametrisation: str  # "" or the `_one_of` member used, or "table-<row>"
     make: ParamsFn
+    batch: tuple[int, ...] | None = None  # a table row's only batch shape
+    factory: Callable[..., Any] | None = None
 
     @property
     def id(self) -> str:
+        if self.batch is not None:
+            return self.parametrisation
         name = self.cls.__name__
         return f"{name}-{self.parametrisation}" if self.parametrisation else name
+
+    @property
+    def batch_shapes(self) -> tuple[tuple[int, ...], ...]:
+        return BATCH_SHAPES if self.batch is None else (self.batch,)
+
+    @property
+    def constructor(self) -> Callable[..., Any]:
+        """What a user calls: the factory for a table row, else the class."""
+        return self.cls if self.factory is None else self.factory
 
     @property
     def name(self) -> str:
@@ -170,6 +190,28 @@ GENERATED = generated()
 GENERATED_IDS = [g.id for g in GENERATED]
 
 
+def _table_row(row: Any) -> Generated:
+    params = dict(row.params)
+    cls = type(row.typed(**params))
+    batch = tuple(cls(**params).batch_shape)
+    return Generated(
+        cls, f"table-{row.id}", lambda key, shape: dict(params), batch, row.typed
+    )
+
+
+# The hand-picked rows (values that matter: logits exactly 0, an
+# inhomogeneous `total_count`, dyadic probabilities, concentrations below 1,
+# an unbatched `loc` against a batched matrix), called through the factories.
+TABLE = [_table_row(row) for row in ROWS_OF_TABLE]
+
+EVERY = GENERATED + TABLE
+"""Every generated parametrisation and every table row."""
+
+ROWS = [(g, batch) for g in EVERY for batch in g.batch_shapes]
+"""(parametrisation, batch shape): what a generated check runs over."""
+ROW_IDS = [f"{g.id}-batch{len(batch)}" for g, batch in ROWS]
+
+
 def jax_arguments(
     g: Generated, kwargs: dict[str, Any]
 ) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -183,7 +225,7 @@ def jax_arguments(
     arrays: dict[str, Any] = {}
     others: dict[str, Any] = {}
     for name, value in kwargs.items():
-        if name in names and isinstance(value, np.ndarray | jax.Array):
+        if name in names and isinstance(value, np.ndarray | np.generic | jax.Array):
             dtype = (
                 jnp.float32
                 if jnp.issubdtype(value.dtype, jnp.floating)

@@ -179,11 +179,6 @@ SKIPS: dict[tuple[str, str], str] = {
         "NumPyro requires one unbatched `transition_matrix` (a 2-D array), so "
         "that leaf has no batch axis to map over"
     ),
-    ("GaussianCopulaBeta", "sample"): (
-        "sampling inverts the Beta CDF, for which NumPyro needs "
-        "tensorflow_probability (not a typed_dists dependency); log_prob, jit "
-        "and gradients on given values are tested in test_structured.py"
-    ),
     ("GaussianCopulaBeta", "grad"): (
         "log_prob has no gradient in the concentrations: the Beta CDF is JAX's "
         "betainc, which is not differentiable in its shape parameters (NumPyro's "

@@ -156,9 +156,4 @@ SKIPS: dict[tuple[str, str], str] = {
         "it has no parameters, hence no leaves: its batch shape is static "
         "configuration, so there is no batch axis to map over"
     ),
-    ("IntervalCensoredDistribution", "sample"): (
-        "NumPyro's sampler returns uncensored draws of the base without the "
-        "(lower, upper) event axis, which are not values its log_prob accepts; "
-        "log_prob parity on interval values is tested in test_truncated.py"
-    ),
 }

@@ -83,7 +83,8 @@ SKIPS: dict[tuple[str, str], str] = {
         "its leaves are the base distribution's, whose batch dimension has "
         "size 1 before expansion, so they have no batch axis to map over"
     ),
-    ("ImproperUniform", "sample"): (
-        "an improper density has no sampler (NumPyro raises NotImplementedError)"
+    ("ImproperUniform", "vmap"): (
+        "it has no array leaves (its support and shapes are static), so `vmap` "
+        "maps the values only and each element keeps the whole batch shape"
     ),
 }

@@ -54,3 +54,42 @@ def support_rows(
     else:
         raise AssertionError(f"no hand-picked values for support {support!r}")
     return np.stack([np.broadcast_to(r, shape) for r in rows]).astype(np.float64)
+
+
+def support_value(dist: Any, key: Any, sample_shape: tuple[int, ...] = (4,)) -> Any:
+    """Values inside `dist.support`, of shape `sample_shape + batch + event`,
+    without running the distribution's sampler (compiling a sampler costs far
+    more than anything else in a check).
+
+    Continuous supports: standard normal draws through `biject_to(support)`.
+    Discrete ones: `support_rows` (the first `sample_shape` rows), and for a
+    Multinomial support all of `total_count` in one category. The dtype is the
+    one `dist.sample` returns (read with `jax.eval_shape`, which only traces),
+    or float32 where there is no sampler.
+    """
+    import jax
+    import jax.numpy as jnp
+    from numpyro.distributions.transforms import biject_to
+
+    support = dist.support
+    shape = tuple(sample_shape) + tuple(dist.batch_shape) + tuple(dist.event_shape)
+    try:
+        dtype = jax.eval_shape(dist.sample, jax.random.key(0)).dtype
+    except (NotImplementedError, ImportError):
+        dtype = jnp.float32
+    if isinstance(support, constraints.multinomial):
+        count = np.broadcast_to(np.asarray(support.upper_bound), shape[:-1])
+        value = np.zeros(shape)
+        value[..., 0] = count
+        return jnp.asarray(value, dtype)
+    if isinstance(support, type(constraints.sphere)):
+        draws = np.asarray(jax.random.normal(key, shape))
+        return jnp.asarray(draws / np.linalg.norm(draws, axis=-1, keepdims=True), dtype)
+    if support.is_discrete:
+        event = tuple(dist.batch_shape) + tuple(dist.event_shape)
+        rows = support_rows(support, event)
+        picked = np.resize(rows, (math.prod(sample_shape), *event)).reshape(shape)
+        return jnp.asarray(picked, dtype)
+    transform = biject_to(support)
+    unconstrained = jax.random.normal(key, transform.inverse_shape(shape))
+    return jnp.asarray(transform(unconstrained), dtype)

@@ -9,13 +9,11 @@ are used (Python-float parameters, which NumPyro keeps as Python floats).
 
 from __future__ import annotations
 
-import dataclasses
 import warnings
 from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
 
-import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -27,24 +25,16 @@ from numpyro.distributions import constraints
 from numpyro.distributions.kl import kl_divergence as _kl_divergence
 from numpyro.distributions.transforms import ExpTransform
 from numpyro.infer import (
-    MCMC as _MCMC,
-    NUTS as _NUTS,
     SVI as _SVI,
     Predictive,
-    Trace_ELBO,
     TraceMeanField_ELBO,
 )
-from numpyro.infer.autoguide import AutoNormal as _AutoNormal
 from numpyro.infer.util import log_density
 
 import typed_dists as td
-from helpers.cases import CASE_IDS, CASES, Case
 
 # NumPyro leaves these unannotated; mypy --strict refuses calls to them.
-MCMC: Any = _MCMC
-NUTS: Any = _NUTS
 SVI: Any = _SVI
-AutoNormal: Any = _AutoNormal
 kl_divergence: Any = _kl_divergence
 
 # The two "libraries" every model below is written against.
@@ -56,16 +46,6 @@ Model = Callable[..., Any]
 
 def _f32(value: Any) -> jax.Array:
     return jnp.asarray(value, dtype=jnp.float32)
-
-
-def _jnp_params(case: Case) -> dict[str, Any]:
-    """The case's parameters as JAX arrays (float32 / int32 without x64).
-
-    These are exactly the arrays the typed constructor promotes the NumPy
-    float64 inputs to, so a NumPyro distribution built from them has the same
-    stored parameters as the typed one.
-    """
-    return {name: jnp.asarray(value) for name, value in case.params.items()}
 
 
 def _assert_trees_equal(a: Any, b: Any) -> None:
@@ -120,20 +100,6 @@ def mean_field_guide(lib: ModuleType) -> Model:
         numpyro.sample("b", lib.Normal(b_loc, b_scale))
 
     return guide
-
-
-# ---------------------------------------------------------------------------
-# Both base classes
-
-
-@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
-def test_is_numpyro_distribution_and_equinox_module(case: Case) -> None:
-    d = case.typed(**case.params)
-    # One isinstance per base: mypy cannot combine Module and Distribution
-    # (their metaclasses differ) and would call later checks unreachable.
-    for base in (nd.Distribution, eqx.Module, td.TypedDistribution):
-        assert isinstance(d, base), base
-    assert isinstance(d.to_numpyro(), nd.Distribution)
 
 
 # ---------------------------------------------------------------------------
@@ -381,62 +347,9 @@ def test_log_density_equals_numpyro() -> None:
 
 
 # ---------------------------------------------------------------------------
-# Inference: NUTS, SVI, Predictive
-
-
-@pytest.fixture(scope="module")
-def nuts_samples() -> dict[str, dict[str, jax.Array]]:
-    out = {}
-    for lib, name in zip(LIBS, LIB_IDS, strict=True):
-        mcmc = MCMC(
-            NUTS(logistic_regression(lib)),
-            num_warmup=200,
-            num_samples=200,
-            progress_bar=False,
-        )
-        mcmc.run(jax.random.key(1), X, Y)
-        out[name] = mcmc.get_samples()
-    return out
-
-
-@pytest.mark.slow
-def test_nuts_samples_identical(
-    nuts_samples: dict[str, dict[str, jax.Array]],
-) -> None:
-    typed, plain = nuts_samples["typed"], nuts_samples["numpyro"]
-    assert typed.keys() == plain.keys() == {"w", "b"}
-    assert typed["w"].shape == (200, D)
-    _assert_trees_equal(typed, plain)
-    # The chain moved: the samples are not all equal.
-    assert float(jnp.std(typed["b"])) > 0.0
-
-
-@dataclasses.dataclass
-class _SVIRun:
-    losses: jax.Array
-    params: dict[str, jax.Array]
-
-
-@pytest.fixture(scope="module")
-def svi_runs() -> dict[str, _SVIRun]:
-    out = {}
-    for lib, name in zip(LIBS, LIB_IDS, strict=True):
-        model = logistic_regression(lib)
-        guide = AutoNormal(model)
-        svi = SVI(model, guide, numpyro.optim.Adam(0.05), Trace_ELBO())
-        result = svi.run(jax.random.key(2), 300, X, Y, progress_bar=False)
-        out[name] = _SVIRun(result.losses, result.params)
-    return out
-
-
-@pytest.mark.slow
-def test_svi_autonormal_identical(svi_runs: dict[str, _SVIRun]) -> None:
-    typed, plain = svi_runs["typed"], svi_runs["numpyro"]
-    assert typed.losses.shape == (300,)
-    np.testing.assert_array_equal(typed.losses, plain.losses)
-    _assert_trees_equal(typed.params, plain.params)
-    # The optimisation made progress.
-    assert float(typed.losses[-50:].mean()) < float(typed.losses[:10].mean())
+# Inference: the prior predictive with the Python-float prior on `b`. (NUTS,
+# SVI with AutoNormal and the posterior predictive are compared in
+# test_compat_mcmc.py, test_compat_svi.py and test_compat_predictive.py.)
 
 
 @pytest.mark.slow
@@ -449,23 +362,6 @@ def test_predictive_prior_identical() -> None:
     assert preds[0]["y"].shape == (100, N)
     _assert_trees_equal(preds[0], preds[1])
 
-
-@pytest.mark.slow
-def test_predictive_posterior_identical(
-    nuts_samples: dict[str, dict[str, jax.Array]],
-) -> None:
-    preds = [
-        Predictive(logistic_regression(lib), posterior_samples=nuts_samples[name])(
-            jax.random.key(4), X
-        )
-        for lib, name in zip(LIBS, LIB_IDS, strict=True)
-    ]
-    assert preds[0]["y"].shape == (200, N)
-    _assert_trees_equal(preds[0], preds[1])
-
-
-# ---------------------------------------------------------------------------
-# NumPyro's wrappers around typed distributions
 
 LOC = _f32([-1.0, 0.5, 2.0])
 SCALE = _f32([1.0, 0.3, 2.5])
@@ -699,77 +595,6 @@ def test_trace_mean_field_elbo_python_float_prior() -> None:
         np.testing.assert_allclose(
             typed_params[name], plain_params[name], rtol=1e-5, atol=1e-6
         )
-
-
-# ---------------------------------------------------------------------------
-# Conversions
-
-
-@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
-def test_to_numpyro_is_exact_numpyro_class(case: Case) -> None:
-    d = case.typed(**case.params)
-    plain = d.to_numpyro()
-    assert type(plain) is type(case.numpyro(**case.params))
-    assert type(plain) is type(d).numpyro_class
-    assert not isinstance(plain, td.TypedDistribution)
-
-
-def test_to_numpyro_bernoulli_classes() -> None:
-    assert type(td.Bernoulli(probs=0.3).to_numpyro()) is nd.BernoulliProbs
-    assert type(td.Bernoulli(logits=0.3).to_numpyro()) is nd.BernoulliLogits
-    assert type(td.Normal(0.0, 1.0).to_numpyro()) is nd.Normal
-
-
-def _support_point(case: Case, plain: nd.Distribution) -> jax.Array:
-    """A point in the support, without sampling (eager samplers compile slowly).
-
-    Discrete cases: 1 (valid for every discrete case). Continuous: the mean,
-    or for Cauchy (no mean) the location.
-    """
-    shape = plain.batch_shape + plain.event_shape
-    if case.discrete:
-        return jnp.ones(shape, dtype=jnp.int32)
-    mean = jnp.broadcast_to(plain.mean, shape)
-    if not bool(jnp.all(jnp.isfinite(mean))):
-        mean = jnp.broadcast_to(plain.loc, shape)  # type: ignore[attr-defined]
-    return mean
-
-
-@pytest.mark.parametrize("case", CASES, ids=CASE_IDS)
-def test_from_numpyro_round_trip(case: Case) -> None:
-    plain = case.numpyro(**_jnp_params(case))
-    typed = td.from_numpyro(plain)
-    assert type(typed) is type(case.typed(**case.params))
-    assert type(typed.to_numpyro()) is type(plain)
-    value = _support_point(case, plain)
-    expected = plain.log_prob(value)
-    assert bool(jnp.all(jnp.isfinite(expected)))
-    np.testing.assert_array_equal(typed.log_prob(value), expected)
-    assert typed.batch_shape == plain.batch_shape
-    assert typed.event_shape == plain.event_shape
-
-
-def test_from_numpyro_returns_typed_unchanged() -> None:
-    d = td.Normal(0.0, 1.0)
-    assert td.from_numpyro(d) is d
-
-
-class _UserNumPyroDistribution(nd.Normal):
-    """A user's NumPyro subclass: no typed counterpart is registered for it
-    (the registry is keyed by exact class)."""
-
-
-def test_from_numpyro_without_counterpart_raises() -> None:
-    with pytest.raises(TypeError, match="_UserNumPyroDistribution"):
-        td.from_numpyro(_UserNumPyroDistribution(1.0, 1.0))
-
-
-def test_from_numpyro_integer_parameter_raises() -> None:
-    plain = nd.BernoulliProbs(jnp.array([0, 1]))
-    with pytest.raises(TypeError, match="`probs`") as info:
-        td.from_numpyro(plain)
-    assert isinstance(info.value, td.ParameterTypeError)
-    assert "BernoulliProbs" in str(info.value)
 
 
 # ---------------------------------------------------------------------------

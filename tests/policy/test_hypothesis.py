@@ -180,7 +180,7 @@ PYTHON_OBJECTS: st.SearchStrategy[object] = st.one_of(
     st.text(max_size=5),
     st.booleans(),
     # Ints beyond float range (|n| > ~1.8e308) raise OverflowError: a known
-    # bug, tested by test_adversarial.py::test_huge_python_int_is_rejected_...
+    # bug, tested by test_every_parameter.py::test_huge_python_int_names_the_parameter
     st.integers(min_value=-(2**1000), max_value=2**1000),
     FLOATS,
     st.complex_numbers(),
