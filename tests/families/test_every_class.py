@@ -22,7 +22,7 @@ import numpyro.distributions as nd
 import pytest
 
 import typed_dists as td
-from helpers.built import ONE_BATCH, ONE_BATCH_IDS, built
+from helpers.built import ONE_BATCH, ONE_BATCH_IDS, built, same
 from helpers.generate import (
     GENERATED,
     ROW_IDS,
@@ -32,15 +32,8 @@ from helpers.generate import (
     Generated,
 )
 from helpers.values import support_rows, support_value
-from typed_dists._core._record import record_of
 
 CLASSES = sorted({g.cls for g in GENERATED}, key=lambda c: c.__name__)
-
-
-def _skip_if_listed(g: Generated, check: str) -> None:
-    reason = g.skip_reason(check)
-    if reason is not None:
-        pytest.skip(f"{g.name} is excluded from {check!r}: {reason}")
 
 
 def _build(g: Generated, batch: tuple[int, ...]) -> tuple[Any, Any, dict[str, Any]]:
@@ -48,18 +41,6 @@ def _build(g: Generated, batch: tuple[int, ...]) -> tuple[Any, Any, dict[str, An
     built once per process (`helpers/built.py`)."""
     row = built(g, batch)
     return row.typed, row.plain, row.kwargs
-
-
-def _same(typed: Any, plain: Any) -> None:
-    np.testing.assert_array_equal(np.asarray(typed), np.asarray(plain), strict=True)
-
-
-def _float_names(g: Generated, kwargs: dict[str, Any]) -> list[str]:
-    return [
-        s.name
-        for s in record_of(g.cls).parameters
-        if s.kind == "float" and kwargs.get(s.name) is not None
-    ]
 
 
 # ---------------------------------------------------------------------------
@@ -109,7 +90,7 @@ def _same_constraint(actual: Any, expected: Any) -> None:
     assert actual.event_dim == expected.event_dim
     for bound in ("lower_bound", "upper_bound"):
         if hasattr(expected, bound):
-            _same(
+            same(
                 jnp.asarray(getattr(actual, bound)),
                 jnp.asarray(getattr(expected, bound)),
             )
@@ -139,7 +120,7 @@ def test_shapes_support_and_flags(g: Generated, batch: tuple[int, ...]) -> None:
 @pytest.mark.parametrize(("g", "batch"), ROWS, ids=ROW_IDS)
 @pytest.mark.parametrize("moment", ["mean", "variance"])
 def test_moments(g: Generated, batch: tuple[int, ...], moment: str) -> None:
-    _skip_if_listed(g, moment)
+    g.skip_if_listed(moment)
     typed, plain, _ = _build(g, batch)
     try:
         expected = getattr(plain, moment)
@@ -147,7 +128,7 @@ def test_moments(g: Generated, batch: tuple[int, ...], moment: str) -> None:
         with pytest.raises(NotImplementedError):
             getattr(typed, moment)
         return
-    _same(getattr(typed, moment), expected)
+    same(getattr(typed, moment), expected)
 
 
 def _outcome(call: Any) -> tuple[str, Any]:
@@ -164,7 +145,7 @@ def _same_outcome(typed_call: Any, numpyro_call: Any) -> str:
         with pytest.raises(expected):
             typed_call()
     else:
-        _same(typed_call(), expected)
+        same(typed_call(), expected)
     return kind
 
 
@@ -180,7 +161,7 @@ def test_eager_methods_on_hand_picked_values(g: Generated) -> None:
     value = jnp.asarray(support_rows(plain.support, shape), dtype)
     expected = plain.log_prob(value)
     assert bool(jnp.all(jnp.isfinite(expected)))
-    _same(typed.log_prob(value), expected)
+    same(typed.log_prob(value), expected)
     _same_outcome(
         functools.partial(typed.cdf, value), functools.partial(plain.cdf, value)
     )
@@ -220,8 +201,8 @@ def test_inhomogeneous_total_count_is_not_enumerable_in_either() -> None:
     plain = nd.Binomial(
         total_count=jnp.full(3, 10), probs=jnp.asarray(probs, jnp.float32)
     )
-    _same(typed.enumerate_support(), plain.enumerate_support())
-    _same(typed.enumerate_support(False), plain.enumerate_support(False))
+    same(typed.enumerate_support(), plain.enumerate_support())
+    same(typed.enumerate_support(False), plain.enumerate_support(False))
 
 
 # ---------------------------------------------------------------------------
@@ -241,7 +222,7 @@ def _float0_like(shape: tuple[int, ...]) -> Any:
 @pytest.mark.parametrize("g", WITH_FLOATS, ids=[g.id for g in WITH_FLOATS])
 def test_float_parameters_reject_int32_and_float0(g: Generated) -> None:
     _, _, kwargs = _build(g, (2,))
-    floats = _float_names(g, kwargs)
+    floats = g.float_params(kwargs)
     assert floats
     for name in floats:
         shape = np.shape(kwargs[name])
@@ -275,7 +256,7 @@ def test_jit_and_pytree_round_trip(g: Generated, batch: tuple[int, ...]) -> None
     eager = typed.log_prob(value)
     leaves, treedef = jax.tree_util.tree_flatten(typed)
     rebuilt = jax.tree_util.tree_unflatten(treedef, leaves)
-    _same(rebuilt.log_prob(value), eager)
+    same(rebuilt.log_prob(value), eager)
     # vmap maps every leaf along its first axis: a row whose stored leaves do
     # not all have the batch axis first (MultivariateNormal stores an
     # unbatched `loc` as (1, n)) cannot be mapped over its batch.
@@ -291,4 +272,4 @@ def test_jit_and_pytree_round_trip(g: Generated, batch: tuple[int, ...]) -> None
         expected = typed.log_prob(value[0])
         np.testing.assert_allclose(mapped, expected, rtol=2e-6, atol=1e-6)
     if g.batch is not None:
-        _same(compiled, _compiled_and_mapped(plain, value, False)[0])
+        same(compiled, _compiled_and_mapped(plain, value, False)[0])

@@ -139,12 +139,6 @@ def _ids(rows: list[Generated]) -> list[str]:
     return [g.id for g in rows]
 
 
-def _skip_if_listed(g: Generated, check: str) -> None:
-    reason = g.skip_reason(check)
-    if reason is not None:
-        pytest.skip(f"{g.name} is excluded from {check!r}: {reason}")
-
-
 def _roll(x: Any, axis: int = 0) -> np.ndarray:
     """Batch elements in another order (a 0-d array stays as it is)."""
     x = np.asarray(x)
@@ -535,7 +529,7 @@ def test_gradients_match_finite_differences(g: Generated) -> None:
     equals central differences (`helpers/gradients.py`), for every value kind;
     the gradients with respect to the parameters themselves are float64 of
     their shapes, finite, the same for every value kind."""
-    _skip_if_listed(g, "grad")
+    g.skip_if_listed("grad")
     row, result = _row(_index(g)), _result(_index(g))
     for kind in row.refused:
         # Categorical indexes with its values: NumPyro refuses float ones,
@@ -565,7 +559,7 @@ def test_gradient_is_numpyros(g: Generated) -> None:
     float64 parameters), bitwise: both in one compiled program, the same
     operations twice. At the table's `logits` exactly 0 this is where finite
     differences cannot go (NumPyro's softplus derivative is off by 1/2)."""
-    _skip_if_listed(g, "grad")
+    g.skip_if_listed("grad")
     row, result = _row(_index(g)), _result(_index(g))
     grads = result.at_row["grad_x"][row.native]
     expected = result.at_row["numpyro"]
@@ -590,8 +584,8 @@ def test_grad_under_vmap(g: Generated) -> None:
     """`jax.vmap` (inside `jax.jit`) over two parameter sets with their
     values (the second: batch elements rolled, so in the support) gives each
     set's own jitted gradient."""
-    _skip_if_listed(g, "grad")
-    _skip_if_listed(g, "vmap")
+    g.skip_if_listed("grad")
+    g.skip_if_listed("vmap")
     row, result = _row(_index(g)), _result(_index(g))
     mapped = result.at_fd["vmap"]
     assert np.asarray(mapped["in_support"]).tolist() == [True, True]
@@ -615,7 +609,7 @@ def test_integer_values_allow_int_and_float0_jvp(g: Generated) -> None:
     value's shape; a JVP with a float0 value tangent gives the directional
     derivative (float64, finite: that of the gradients and of the finite
     differences along the same direction)."""
-    _skip_if_listed(g, "grad")
+    g.skip_if_listed("grad")
     row, result = _row(_index(g)), _result(_index(g))
     kinds = [k for k in row.kinds if k in _INTEGER_KINDS]
     assert "int32" in kinds
@@ -655,7 +649,7 @@ def test_eager_grad_allow_int_and_jvp_with_integer_value(g: Generated) -> None:
     """The bug's own setting, without jit (the table's discrete rows): with
     int32 values, `jax.grad` gives the jitted gradient, `allow_int` the same
     and a float0 value gradient, the float0-tangent JVP the jitted one."""
-    _skip_if_listed(g, "grad")
+    g.skip_if_listed("grad")
     row, result = _row(_index(g)), _result(_index(g))
     value = jnp.asarray(row.values["int32"])
     with jax.enable_x64(True):
@@ -705,7 +699,7 @@ def test_filter_grad(g: Generated) -> None:
     constructor parameters of those names, and with respect to the stored
     fields themselves for fields derived from other parameters
     (MultivariateNormal stores `scale_tril` whatever it is given)."""
-    _skip_if_listed(g, "grad")
+    g.skip_if_listed("grad")
     row, result = _row(_index(g)), _result(_index(g))
     dist, grads = row.dist, result.at_row["filter_grad"]
     assert type(grads) is type(dist)
@@ -763,7 +757,7 @@ def test_one_compile_per_row(g: Generated) -> None:
     """Each row's program is compiled once, although it is evaluated at every
     point the checks need (cheap: the cost of the suite is compilation); a
     table row shares the program of its class's generated row."""
-    _skip_if_listed(g, "grad")
+    g.skip_if_listed("grad")
     result = _result(_index(g))
     # A program shared with an earlier row compiles again only for new shapes.
     assert result.compiles == 1 or (result.shared and result.compiles == 0)

@@ -30,6 +30,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import numpyro.distributions as nd
+import pytest
 from numpyro.distributions import Distribution, constraints
 from numpyro.distributions.transforms import biject_to
 
@@ -153,6 +154,20 @@ class Generated:
 
     def skip_reason(self, check: str) -> str | None:
         return SKIPS.get((self.name, check)) or SKIPS.get((self.name, "*"))
+
+    def skip_if_listed(self, check: str) -> None:
+        """Skip the running test if `SKIPS` excludes this class from `check`."""
+        reason = self.skip_reason(check)
+        if reason is not None:
+            pytest.skip(f"{self.name} is excluded from {check!r}: {reason}")
+
+    def float_params(self, kwargs: dict[str, Any]) -> list[str]:
+        """The float parameters a call with `kwargs` passes, in declaration order."""
+        return [
+            s.name
+            for s in record_of(self.cls).parameters
+            if s.kind == "float" and kwargs.get(s.name) is not None
+        ]
 
 
 def _automatic(cls: type[td.TypedDistribution[Any]], chosen: str) -> ParamsFn:

@@ -103,21 +103,12 @@ def _validate(g: Generated) -> bool | None:
     return None if g.batch is not None else False
 
 
-def _float_params(g: Generated, kwargs: Kwargs) -> list[str]:
-    """The float parameters the row's call passes."""
-    return [
-        s.name
-        for s in record_of(g.cls).parameters
-        if s.kind == "float" and kwargs.get(s.name) is not None
-    ]
-
-
 # The parametrisations that pass a float parameter (the checks of accepted
 # floats), and two (the mixes).
-FLOAT_ROWS = [(g, b) for g, b in ONE_BATCH if _float_params(g, row_kwargs(g, b))]
+FLOAT_ROWS = [(g, b) for g, b in ONE_BATCH if g.float_params(row_kwargs(g, b))]
 FLOAT_ROW_IDS = [f"{g.id}-batch{len(b)}" for g, b in FLOAT_ROWS]
 MIXED_ROWS = [
-    (g, b) for g, b in FLOAT_ROWS if len(_float_params(g, row_kwargs(g, b))) > 1
+    (g, b) for g, b in FLOAT_ROWS if len(g.float_params(row_kwargs(g, b))) > 1
 ]
 MIXED_ROW_IDS = [f"{g.id}-batch{len(b)}" for g, b in MIXED_ROWS]
 
@@ -362,7 +353,7 @@ def _half_precision(g: Generated, kwargs: Kwargs, stored: np.dtype[Any]) -> str 
     """The HALF_PRECISION entry the call hits, if it is stored in half precision."""
     if stored.itemsize >= 4:
         return None
-    for name in _float_params(g, kwargs):
+    for name in g.float_params(kwargs):
         if (g.cls.__name__, name) in HALF_PRECISION:
             _HALF_HITS.add((g.cls.__name__, name))
             return name
@@ -484,7 +475,7 @@ def literals(g: Generated, batch: tuple[int, ...]) -> dict[str, tuple[float, ...
     if (g, batch) not in _LITERALS:
         kwargs = row_kwargs(g, batch)
         out: dict[str, Any] = {}
-        for name in _float_params(g, kwargs):
+        for name in g.float_params(kwargs):
             if not _takes_scalar(_spec(g, name)):
                 continue
             first = float(np.ravel(kwargs[name])[0])
@@ -506,7 +497,7 @@ def test_literals_cover_the_table_rows() -> None:
     for g in TABLE:
         (batch,) = g.batch_shapes
         kwargs = row_kwargs(g, batch)
-        for name in _float_params(g, kwargs):
+        for name in g.float_params(kwargs):
             if _takes_scalar(_spec(g, name)):
                 assert name in literals(g, batch), (g.id, name)
 
@@ -532,7 +523,7 @@ def test_float_parameters_accept_and_promote(
     parametrisation (see `ONE_BATCH`): promotion does not depend on it, and
     each new dtype costs eager compilations."""
     kwargs = row_kwargs(g, batch)
-    names = _float_params(g, kwargs)
+    names = g.float_params(kwargs)
     validate = _validate(g)
     failures: list[str] = []
     count = 0
@@ -596,7 +587,7 @@ def test_half_precision_exceptions_are_all_hit() -> None:
     if HALF_PRECISION.keys() != _HALF_HITS:
         for g, batch in ONE_BATCH:
             kwargs = row_kwargs(g, batch)
-            names = _float_params(g, kwargs)
+            names = g.float_params(kwargs)
             cast = {n: kwargs[n].astype(F16) for n in names}
             _build_failure(g, {**kwargs, **cast}, F16, False)
     assert HALF_PRECISION.keys() == _HALF_HITS
@@ -623,7 +614,7 @@ def test_mixed_float_inputs_promote(g: Generated, batch: tuple[int, ...]) -> Non
     stored dtype follows `MIXES` (JAX's promotion, Python numbers weak).
     One batch shape per parametrisation: promotion does not depend on it."""
     kwargs = row_kwargs(g, batch)
-    head, *tail = _float_params(g, kwargs)
+    head, *tail = g.float_params(kwargs)
     scalars = literals(g, batch)
 
     def value(name: str, kind: str) -> Any:
@@ -676,7 +667,7 @@ def test_int_parameter_kinds_stored_as_jax_integer(
     integer arrays of the value given (broadcast); integers take no part in
     float promotion (float16 floats stay float16)."""
     kwargs = row_kwargs(g, batch)
-    floats = _float_params(g, kwargs)
+    floats = g.float_params(kwargs)
     failures: list[str] = []
     count = 0
     for name in _int_params(g, kwargs):
@@ -730,7 +721,7 @@ def test_x64(g: Generated, batch: tuple[int, ...]) -> None:
     table rows are built eagerly, the generated ones traced
     (`jax.eval_shape`: x64 would recompile every eager operation)."""
     kwargs = row_kwargs(g, batch)
-    names = _float_params(g, kwargs)
+    names = g.float_params(kwargs)
     failures: list[str] = []
     count = 0
     # x64 recompiles every eager operation: the generated rows are traced
@@ -806,7 +797,7 @@ def test_construct_inside_jit_and_vmap(g: Generated, batch: tuple[int, ...]) -> 
     strong, int fields integer. One batch shape per parametrisation: the
     mapped axis is added in front of it."""
     kwargs = row_kwargs(g, batch)
-    names = _float_params(g, kwargs)
+    names = g.float_params(kwargs)
     floats = {n: jnp.asarray(kwargs[n], dtype=F32) for n in names}
     others = {k: v for k, v in kwargs.items() if k not in floats}
 
@@ -862,7 +853,7 @@ def test_huge_python_int_names_the_parameter(
     naming the class and the parameter. One batch shape: a Python int is
     0-d."""
     kwargs = row_kwargs(g, batch)
-    names = [n for n in _float_params(g, kwargs) if _takes_scalar(_spec(g, n))]
+    names = [n for n in g.float_params(kwargs) if _takes_scalar(_spec(g, n))]
     if not names:
         pytest.skip("no float parameter takes a Python number")
     failures = []
@@ -1037,7 +1028,7 @@ def test_value_violations(g: Generated, batch: tuple[int, ...]) -> None:
     checked); NumPyro with `validate_args=True` raises too. One batch shape
     per parametrisation: the check is element-wise."""
     kwargs = row_kwargs(g, batch)
-    names = _float_params(g, kwargs)
+    names = g.float_params(kwargs)
     arg_constraints = g.cls.numpyro_class.arg_constraints
     failures: list[str] = []
     count = 0
