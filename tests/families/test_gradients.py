@@ -57,9 +57,11 @@ G2 covers the kink itself.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import functools
 import inspect
+from collections.abc import Iterator
 from typing import Any
 
 import equinox as eqx
@@ -478,9 +480,25 @@ def _point(row: _Row, u: Point, rolled: bool = False) -> Any:
     )
 
 
-def _cache_size(program: Any) -> int:
-    size: int = program._cached._cache_size()  # the jax.jit inside filter_jit
-    return size
+# JAX records every backend compilation as this monitoring event, with the
+# compiled function's name (public `jax.monitoring` listeners).
+_COMPILE_EVENT = "/jax/core/compile/backend_compile_duration"
+
+
+@contextlib.contextmanager
+def _compiles_of(name: str) -> Iterator[list[int]]:
+    """Count the compilations of the jitted function `name` inside the block."""
+    count = [0]
+
+    def listener(event: str, duration_secs: float, **kwargs: str | int) -> None:
+        if event == _COMPILE_EVENT and kwargs.get("fun_name") == f"jit({name})":
+            count[0] += 1
+
+    jax.monitoring.register_event_duration_secs_listener(listener)
+    try:
+        yield count
+    finally:
+        jax.monitoring.unregister_event_duration_listener(listener)
 
 
 @functools.cache
@@ -488,13 +506,11 @@ def _result(index: int) -> _Result:
     """Run a row's program at every point its checks need."""
     row = _row(index)
     program, shared = _program(row)
-    before = _cache_size(program)
-    with jax.enable_x64(True):
+    with jax.enable_x64(True), _compiles_of("program") as compiles:
         if not row.floats:  # filter_grad of nested distributions only
             point = (row.point, row.ints, row.values)
             at_row = program(point, None, {}, row.dist, np.asarray(True))
-            compiles = _cache_size(program) - before
-            return _Result(at_row, None, None, [], {}, compiles, shared)
+            return _Result(at_row, None, None, [], {}, compiles[0], shared)
         direction = directions(row.fd_point, seed=index)[-1]  # the random one
 
         def run(u: Point, rolled: bool = False, full: bool = True) -> Any:
@@ -511,8 +527,7 @@ def _result(index: int) -> _Result:
             return float(run(u, full=False)["f"])
 
         differences = finite_differences(f, row.fd_point, seed=index)
-    compiles = _cache_size(program) - before
-    return _Result(at_row, at_fd, at_other, differences, direction, compiles, shared)
+    return _Result(at_row, at_fd, at_other, differences, direction, compiles[0], shared)
 
 
 def _index(g: Generated) -> int:
