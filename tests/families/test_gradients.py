@@ -98,13 +98,6 @@ Params = dict[str, Any]
 _SHIFT = 0.125  # off NumPyro's softplus kink at logits == 0, for differences
 _INTEGER_KINDS = ("int32", "bool")
 _DTYPES = {"int32": jnp.int32, "float64": jnp.float64, "bool": jnp.bool_}
-# XLA's CPU codegen without the fusion emitters and in one piece: these
-# programs (several gradients of special functions each) compile two to
-# three times faster, and run only a few times.
-_COMPILER_OPTIONS = {
-    "xla_cpu_use_fusion_emitters": False,
-    "xla_cpu_parallel_codegen_split_count": 1,
-}
 
 
 def _kinds_of(g: Generated) -> dict[str, str]:
@@ -137,8 +130,20 @@ DISCRETE_ROWS = [g for g in FLOAT_ROWS if _declares_discrete(g)]
 TABLE_DISCRETE_ROWS = [g for g in DISCRETE_ROWS if g.batch is not None]
 
 
-def _ids(rows: list[Generated]) -> list[str]:
-    return [g.id for g in rows]
+def _params(rows: list[Generated]) -> list[Any]:
+    return [pytest.param(g, id=g.id) for g in rows]
+
+
+def row_order(item: pytest.Item) -> tuple[str, int]:
+    """Where `conftest.py` puts this module's tests: a row's checks side by
+    side, so that one pytest-xdist worker runs them and computes the row's
+    compiled program (`_result`, cached per process) once; a table row's
+    beside its class's generated row, whose program it shares."""
+    callspec = getattr(item, "callspec", None)
+    if callspec is None:  # not a row's check
+        return "", -1
+    g: Generated = callspec.params["g"]
+    return g.cls.__name__, _index(g)
 
 
 def _roll(x: Any, axis: int = 0) -> np.ndarray:
@@ -447,8 +452,7 @@ def _new_program(row: _Row) -> Any:
             out["f"] = log_density(x, ints, values[native])
         return out
 
-    filter_jit: Any = eqx.filter_jit  # passes `compiler_options` to jax.jit
-    return filter_jit(program, compiler_options=_COMPILER_OPTIONS)
+    return eqx.filter_jit(program)
 
 
 def _barrier(x: Any) -> Any:
@@ -538,7 +542,7 @@ def _index(g: Generated) -> int:
 # G1: gradients equal finite differences, for every value kind
 
 
-@pytest.mark.parametrize("g", FLOAT_ROWS, ids=_ids(FLOAT_ROWS))
+@pytest.mark.parametrize("g", _params(FLOAT_ROWS))
 def test_gradients_match_finite_differences(g: Generated) -> None:
     """d log_prob / d(every float parameter) in unconstrained coordinates
     equals central differences (`helpers/gradients.py`), for every value kind;
@@ -568,7 +572,7 @@ def test_gradients_match_finite_differences(g: Generated) -> None:
 # G2: NumPyro's gradient, bitwise
 
 
-@pytest.mark.parametrize("g", FLOAT_ROWS, ids=_ids(FLOAT_ROWS))
+@pytest.mark.parametrize("g", _params(FLOAT_ROWS))
 def test_gradient_is_numpyros(g: Generated) -> None:
     """The typed gradient is NumPyro's own (its class built from the same
     float64 parameters), bitwise: both in one compiled program, the same
@@ -594,7 +598,7 @@ def _first(tree: Any, index: int) -> Any:
     return jax.tree.map(lambda x: x[index], tree)
 
 
-@pytest.mark.parametrize("g", FLOAT_ROWS, ids=_ids(FLOAT_ROWS))
+@pytest.mark.parametrize("g", _params(FLOAT_ROWS))
 def test_grad_under_vmap(g: Generated) -> None:
     """`jax.vmap` (inside `jax.jit`) over two parameter sets with their
     values (the second: batch elements rolled, so in the support) gives each
@@ -615,7 +619,7 @@ def test_grad_under_vmap(g: Generated) -> None:
 # G4: integer values, allow_int gradients and float0 tangents
 
 
-@pytest.mark.parametrize("g", DISCRETE_ROWS, ids=_ids(DISCRETE_ROWS))
+@pytest.mark.parametrize("g", _params(DISCRETE_ROWS))
 def test_integer_values_allow_int_and_float0_jvp(g: Generated) -> None:
     """NumPyro #1876: an integer `value` gets a float0 tangent, which custom
     JVP rules such as xlogy's cannot multiply. With int32 (and bool) values,
@@ -659,7 +663,7 @@ def test_integer_values_allow_int_and_float0_jvp(g: Generated) -> None:
             )
 
 
-@pytest.mark.parametrize("g", TABLE_DISCRETE_ROWS, ids=_ids(TABLE_DISCRETE_ROWS))
+@pytest.mark.parametrize("g", _params(TABLE_DISCRETE_ROWS))
 def test_eager_grad_allow_int_and_jvp_with_integer_value(g: Generated) -> None:
     """The bug's own setting, without jit (the table's discrete rows): with
     int32 values, `jax.grad` gives the jitted gradient, `allow_int` the same
@@ -705,7 +709,7 @@ def _holds_modules(x: Any) -> bool:
     )
 
 
-@pytest.mark.parametrize("g", GRAD_ROWS, ids=_ids(GRAD_ROWS))
+@pytest.mark.parametrize("g", _params(GRAD_ROWS))
 def test_filter_grad(g: Generated) -> None:
     """`eqx.filter_grad` under `eqx.filter_jit`: a module of the same class
     whose leaves are the float64 gradients (never float0) of every inexact
@@ -767,7 +771,7 @@ def test_filter_grad(g: Generated) -> None:
         )
 
 
-@pytest.mark.parametrize("g", GRAD_ROWS, ids=_ids(GRAD_ROWS))
+@pytest.mark.parametrize("g", _params(GRAD_ROWS))
 def test_one_compile_per_row(g: Generated) -> None:
     """Each row's program is compiled once, although it is evaluated at every
     point the checks need (cheap: the cost of the suite is compilation); a
@@ -809,7 +813,7 @@ def test_numpyro_integer_probs_gives_float0_gradient() -> None:
     assert bool(np.all(np.asarray(real) != 0))
 
 
-@pytest.mark.parametrize("g", FLOAT_ROWS, ids=_ids(FLOAT_ROWS))
+@pytest.mark.parametrize("g", _params(FLOAT_ROWS))
 def test_integer_parameter_rejected_under_grad_and_jit(g: Generated) -> None:
     """An int32 array for any float parameter, traced by `jax.grad(...,
     allow_int=True)` or `jax.jit` in a loss function, is refused naming the

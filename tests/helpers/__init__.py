@@ -13,5 +13,6 @@ No test module imports another test module; what two of them need lives here.
 - `gradients`: the one finite-difference regime;
 - `values`: values inside a support, hand-picked (`support_rows`) or drawn
   without a sampler (`support_value`);
-- `compat`: running a model with typed and with NumPyro distributions.
+- `compat`: running a model with typed and with NumPyro distributions;
+- `once`: a result computed once per test run, whichever worker asks first.
 """

@@ -37,6 +37,7 @@ import numpy as np
 import pytest
 
 from helpers.compat import assert_close, assert_identical
+from helpers.once import once_per_run
 
 # Slow (a subprocess on 4 virtual devices): left out of `pytest -m "not slow"`.
 pytestmark = pytest.mark.slow
@@ -236,17 +237,20 @@ def _child() -> None:
 # The tests
 
 
-@functools.cache
-def _child_results() -> dict[str, Any]:
+def _run_child() -> dict[str, Any]:
     here = Path(__file__).resolve().parent
     script = (
         f"import sys; sys.path[:0] = [{str(here)!r}, {str(here.parent)!r}]; "
         "from test_compat_devices import _child; _child()"
     )
+    # The suite's XLA flags and optimisation setting (conftest.py: both sides
+    # of every comparison compiled alike), plus the device count.
+    flags = os.environ.get("XLA_FLAGS", "")
     env = {
         **os.environ,
-        "XLA_FLAGS": f"--xla_force_host_platform_device_count={DEVICES}",
+        "XLA_FLAGS": f"{flags} --xla_force_host_platform_device_count={DEVICES}",
         "JAX_PLATFORMS": "cpu",
+        "JAX_DISABLE_MOST_OPTIMIZATIONS": "true",
     }
     completed = subprocess.run(
         [sys.executable, "-c", script],
@@ -258,6 +262,14 @@ def _child_results() -> dict[str, Any]:
     )
     assert completed.returncode == 0, completed.stderr[-4000:]
     result: dict[str, Any] = json.loads(completed.stdout.strip().splitlines()[-1])
+    return result
+
+
+@functools.cache
+def _child_results() -> dict[str, Any]:
+    """The child's results, from one child per test run (the module's tests
+    may be spread over several pytest-xdist workers)."""
+    result: dict[str, Any] = once_per_run("devices-child", _run_child, TIMEOUT)
     return result
 
 
