@@ -25,6 +25,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import numpy.typing as npt
+import pytest
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 import typed_dists as td
@@ -38,6 +39,11 @@ from helpers.adversarial import (
 from helpers.generate import GENERATED, Generated
 
 Kwargs = dict[str, Any]
+
+# Slow (3,200 examples, about 20 s): left out of `pytest -m "not slow"`; the
+# generated `test_every_parameter.py` checks every input kind of every
+# parameter in the everyday loop.
+pytestmark = pytest.mark.slow
 
 ONE_PARAMETER_EXAMPLES = 2000
 SEVERAL_PARAMETERS_EXAMPLES = 1200
