@@ -118,7 +118,7 @@ def one_of(cls: type[td.TypedDistribution[Any]]) -> tuple[str, ...]:
     return cls._one_of  # pyright: ignore[reportPrivateUsage]
 
 
-ONE_BATCH: list[tuple[Generated, tuple[int, ...]]] = [
+POLICY_ROWS: list[tuple[Generated, tuple[int, ...]]] = [
     (g, g.batch_shapes[0]) for g in EVERY
 ]
 """One row per parametrisation: batch () for the generated ones (as
@@ -328,7 +328,7 @@ def rejection_cases() -> tuple[tuple[str, str, str], ...]:
     """Every (row id, parameter, rejected kind) checked."""
     return tuple(
         (f"{g.id}-batch{len(batch)}", spec.name, kind.id)
-        for g, batch in ONE_BATCH
+        for g, batch in POLICY_ROWS
         for spec in targets(g, row_kwargs(g, batch))
         for kind in kinds_for(g, spec)
     )

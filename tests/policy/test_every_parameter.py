@@ -2,7 +2,7 @@
 
 Rows: every generated parametrisation of every typed class and every
 hand-picked table row, called through its factory (`g.constructor`), at one
-batch shape each (`helpers.adversarial.ONE_BATCH`: () for the generated
+batch shape each (`helpers.adversarial.POLICY_ROWS`: () for the generated
 parametrisations, (2,) or (3,) for the table rows; the policy is about kinds
 and dtypes, which do not depend on the batch shape). Every check is derived
 from the declarations (`record_of(cls).parameters`, NumPyro's
@@ -50,7 +50,7 @@ from helpers.adversarial import (
     BOOL_REJECTED,
     FLOAT_REJECTED,
     INT_REJECTED,
-    ONE_BATCH,
+    POLICY_ROWS,
     Kind,
     Kwargs,
     adversarial_case_count,
@@ -77,17 +77,17 @@ F64 = np.dtype(np.float64)
 # Stored dtype under x32 (the default): float64 is canonicalised to float32.
 STORED_X32 = {F16: F16, BF16: BF16, F32: F32, F64: F32}
 
-# One batch shape per parametrisation (`helpers.adversarial.ONE_BATCH`: () for
+# One batch shape per parametrisation (`helpers.adversarial.POLICY_ROWS`: () for
 # the generated ones, as test_hypothesis.py, whose arguments and compiled
 # eager operations they share; the table rows' own): every check here is
 # about kinds and dtypes, which do not depend on the batch shape (the table
 # rows bring batch shapes (2,) and (3,), broadcasting against an unbatched
 # `loc` included); generating and building every class at a second batch
 # shape would double the eager compilations.
-ONE_BATCH_IDS = [f"{g.id}-batch{len(batch)}" for g, batch in ONE_BATCH]
+POLICY_ROW_IDS = [f"{g.id}-batch{len(batch)}" for g, batch in POLICY_ROWS]
 
 # The rows with a parameter (ExpandedDistribution, for one, has only options).
-ONE_PARAMETER_ROWS = [(g, b) for g, b in ONE_BATCH if targets(g, row_kwargs(g, b))]
+ONE_PARAMETER_ROWS = [(g, b) for g, b in POLICY_ROWS if targets(g, row_kwargs(g, b))]
 ONE_PARAMETER_IDS = [f"{g.id}-batch{len(b)}" for g, b in ONE_PARAMETER_ROWS]
 
 
@@ -105,7 +105,7 @@ def _validate(g: Generated) -> bool | None:
 
 # The parametrisations that pass a float parameter (the checks of accepted
 # floats), and two (the mixes).
-FLOAT_ROWS = [(g, b) for g, b in ONE_BATCH if g.float_params(row_kwargs(g, b))]
+FLOAT_ROWS = [(g, b) for g, b in POLICY_ROWS if g.float_params(row_kwargs(g, b))]
 FLOAT_ROW_IDS = [f"{g.id}-batch{len(b)}" for g, b in FLOAT_ROWS]
 MIXED_ROWS = [
     (g, b) for g, b in FLOAT_ROWS if len(g.float_params(row_kwargs(g, b))) > 1
@@ -161,7 +161,7 @@ def test_tables_cover_every_parameter() -> None:
     declared = {(g.cls, s.name) for g in EVERY for s in record_of(g.cls).parameters}
     checked = {
         (g.cls, s.name)
-        for g, batch in ONE_BATCH
+        for g, batch in POLICY_ROWS
         for s in targets(g, row_kwargs(g, batch))
     }
     assert declared == checked, declared - checked
@@ -520,7 +520,7 @@ def test_float_parameters_accept_and_promote(
     width costs a second set of compiled eager operations per class and
     fails where float16 fails (HALF_PRECISION); the table rows build it
     eagerly. One batch shape per
-    parametrisation (see `ONE_BATCH`): promotion does not depend on it, and
+    parametrisation (see `POLICY_ROWS`): promotion does not depend on it, and
     each new dtype costs eager compilations."""
     kwargs = row_kwargs(g, batch)
     names = g.float_params(kwargs)
@@ -585,7 +585,7 @@ def test_half_precision_exceptions_are_all_hit() -> None:
     # Each known exception is a real one: some call above hit it (this test
     # runs after them in the module; alone, it runs them itself).
     if HALF_PRECISION.keys() != _HALF_HITS:
-        for g, batch in ONE_BATCH:
+        for g, batch in POLICY_ROWS:
             kwargs = row_kwargs(g, batch)
             names = g.float_params(kwargs)
             cast = {n: kwargs[n].astype(F16) for n in names}
@@ -647,7 +647,7 @@ INT_INPUTS: list[tuple[str, Callable[[np.ndarray], Any]]] = [
     ("numpy-scalar", lambda v: np.int64(np.ravel(v)[0])),
 ]
 
-INT_ROWS = [(g, b) for g, b in ONE_BATCH if _int_params(g, row_kwargs(g, b))]
+INT_ROWS = [(g, b) for g, b in POLICY_ROWS if _int_params(g, row_kwargs(g, b))]
 
 
 def test_int_parameters_exist() -> None:
@@ -844,7 +844,7 @@ def test_construct_inside_jit_and_vmap(g: Generated, batch: tuple[int, ...]) -> 
 # Huge Python ints
 
 
-@pytest.mark.parametrize(("g", "batch"), ONE_BATCH, ids=ONE_BATCH_IDS)
+@pytest.mark.parametrize(("g", "batch"), POLICY_ROWS, ids=POLICY_ROW_IDS)
 def test_huge_python_int_names_the_parameter(
     g: Generated, batch: tuple[int, ...]
 ) -> None:
@@ -1019,7 +1019,7 @@ NUMPYRO_ACCEPTS: dict[tuple[str, str], str] = {
 """Derived violations NumPyro's own validation lets through, with the reason."""
 
 
-@pytest.mark.parametrize(("g", "batch"), ONE_BATCH, ids=ONE_BATCH_IDS)
+@pytest.mark.parametrize(("g", "batch"), POLICY_ROWS, ids=POLICY_ROW_IDS)
 def test_value_violations(g: Generated, batch: tuple[int, ...]) -> None:
     """For each float parameter, a value violating its NumPyro constraint
     (`violation`): a ParameterValueError (a ValueError) starting `Owner:`
