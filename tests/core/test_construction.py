@@ -32,6 +32,7 @@ from numpyro.distributions import distribution as numpyro_distribution
 
 import typed_dists as td
 from helpers.generate import GENERATED, Generated, jax_arguments, typed_options
+from helpers.versions import x64
 from typed_dists._core._record import record_of
 
 
@@ -122,7 +123,7 @@ def test_remembered_signatures_do_not_accept_other_shapes_or_dtypes() -> None:
 
 def test_remembered_dtype_follows_the_x64_switch() -> None:
     assert td.Normal(0.0, 1.0).loc.dtype == jnp.float32
-    with jax.enable_x64(True):
+    with x64():
         assert td.Normal(0.0, 1.0).loc.dtype == jnp.float64
     assert td.Normal(0.0, 1.0).loc.dtype == jnp.float32
 

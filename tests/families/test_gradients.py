@@ -89,6 +89,7 @@ from helpers.gradients import (
     unconstrained,
 )
 from helpers.values import support_rows, support_value
+from helpers.versions import x64
 from typed_dists._core._record import record_of
 
 pytestmark = pytest.mark.slow
@@ -206,7 +207,7 @@ def _batch(g: Generated) -> tuple[int, ...]:
 @functools.cache
 def _kwargs(index: int) -> dict[str, Any]:
     g = EVERY[index]
-    with jax.enable_x64(True):
+    with x64():
         return g.make(jax.random.key(index), _batch(g))
 
 
@@ -262,7 +263,7 @@ def _row(index: int) -> _Row:
         if kinds_of.get(n) == "int"
     }
     others = {n: x for n, x in kwargs.items() if n not in floats and n not in ints}
-    with jax.enable_x64(True):
+    with x64():
         dist = g.constructor(**kwargs)
         if g.batch is None:
             value = _in_the_bulk(dist, support_value(dist, jax.random.key(index)))
@@ -305,7 +306,7 @@ def _row(index: int) -> _Row:
         g.skip_reason("vmap") is None,
         derived if floats else (),
     )
-    with jax.enable_x64(True):
+    with x64():
         refused = tuple(k for k in kinds[1:] if _numpyro_refuses(row, values[k]))
     row.refused = refused
     row.kinds = tuple(k for k in kinds if k not in refused)
@@ -510,7 +511,7 @@ def _result(index: int) -> _Result:
     """Run a row's program at every point its checks need."""
     row = _row(index)
     program, shared = _program(row)
-    with jax.enable_x64(True), _compiles_of("program") as compiles:
+    with x64(), _compiles_of("program") as compiles:
         if not row.floats:  # filter_grad of nested distributions only
             point = (row.point, row.ints, row.values)
             at_row = program(point, None, {}, row.dist, np.asarray(True))
@@ -554,7 +555,7 @@ def test_gradients_match_finite_differences(g: Generated) -> None:
         # Categorical indexes with its values: NumPyro refuses float ones,
         # and so does the typed distribution, which delegates.
         assert kind == "float64"
-        with jax.enable_x64(True), pytest.raises(TypeError):
+        with x64(), pytest.raises(TypeError):
             jax.eval_shape(
                 row.log_density, row.floats, row.ints, row.refused_values[kind]
             )
@@ -671,7 +672,7 @@ def test_eager_grad_allow_int_and_jvp_with_integer_value(g: Generated) -> None:
     g.skip_if_listed("grad")
     row, result = _row(_index(g)), _result(_index(g))
     value = jnp.asarray(row.values["int32"])
-    with jax.enable_x64(True):
+    with x64():
         floats = {n: jnp.asarray(x) for n, x in row.constrained(row.fd_point).items()}
         ints = {n: jnp.asarray(x) for n, x in row.ints.items()}
         grads = jax.grad(row.log_density)(floats, ints, value)
@@ -790,7 +791,7 @@ def test_numpyro_integer_probs_gives_float0_gradient() -> None:
     """The bug: NumPyro takes integer `probs` and its "gradient" is float0;
     the typed class rejects them (eagerly and under `jax.grad`), and float
     probs give a real, nonzero float64 gradient."""
-    with jax.enable_x64(True):
+    with x64():
         probs = jnp.array([0, 1], dtype=jnp.int32)
         value = jnp.array([0, 1], dtype=jnp.int32)
 
@@ -822,7 +823,7 @@ def test_integer_parameter_rejected_under_grad_and_jit(g: Generated) -> None:
     kwargs = {**row.floats, **row.ints, **row.others}
     value = row.values[row.native]
     assert row.floats
-    with jax.enable_x64(True):
+    with x64():
         for name, x in row.floats.items():
 
             def loss(p: jax.Array, name: str = name) -> jax.Array:

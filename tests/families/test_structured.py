@@ -36,6 +36,7 @@ from helpers.gradients import (
     unconstrained,
 )
 from helpers.params_multivariate import ornstein_uhlenbeck
+from helpers.versions import x64
 
 JIT_RTOL, JIT_ATOL = 2e-6, 1e-6  # compiled against eager float32
 ROUTE_RTOL = 1e-4  # one quantity along two computational routes, float32
@@ -499,7 +500,7 @@ def test_gaussian_copula_beta_gradients() -> None:
     unit direction, one compiled program). The concentrations have no
     gradient: the Beta CDF is JAX's `betainc`, which is not differentiable in
     its shape parameters; NumPyro's own class raises the same error."""
-    with jax.enable_x64(True):
+    with x64():
         values = jnp.asarray(COPULA_VALUES, dtype=jnp.float64)
         c1 = jnp.asarray(CONCENTRATION1, dtype=jnp.float64)
         c0 = jnp.asarray(CONCENTRATION0, dtype=jnp.float64)

@@ -4,7 +4,7 @@ Every check that compares a gradient with finite differences
 (`families/test_gradients.py`, `families/test_structured.py`) uses this
 module, so there is one regime:
 
-- **float64**: the caller runs under `jax.enable_x64(True)`;
+- **float64**: the caller runs under `helpers.versions.x64()`;
 - **unconstrained coordinates**: each parameter is `T(u)` with
   `T = biject_to(arg_constraint)` (`unconstrained`; the identity for a
   dependent or missing constraint), so a perturbed point still satisfies the

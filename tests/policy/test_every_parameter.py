@@ -64,6 +64,7 @@ from helpers.adversarial import (
     targets,
 )
 from helpers.generate import EVERY, GENERATED, TABLE, Generated
+from helpers.versions import x64
 from typed_dists._core._record import record_of
 from typed_dists._policy import ParameterSpec
 
@@ -707,7 +708,7 @@ def _assert_x32() -> None:
 @contextlib.contextmanager
 def _x64() -> Iterator[None]:
     """x64 on; the flag is restored on exit (checked), so nothing leaks."""
-    with jax.enable_x64(True):
+    with x64():
         assert _default_float() == F64
         yield
     _assert_x32()

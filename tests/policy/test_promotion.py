@@ -15,6 +15,7 @@ import jax.numpy as jnp
 import numpy as np
 
 import typed_dists as td
+from helpers.versions import x64
 
 F32 = np.dtype(np.float32)
 
@@ -42,7 +43,7 @@ def test_mixed_promotion_examples() -> None:
 
 
 def test_x64_defaults_and_mixes() -> None:
-    with jax.enable_x64(True):
+    with x64():
         d = td.Normal()
         assert d.loc.dtype == d.scale.dtype == jnp.float64
         d = td.Normal(0, jnp.ones(3, jnp.float32))
