@@ -12,7 +12,8 @@
   compares programs as users compile them, turns the passes back on.
 - XLA's CPU code generator runs without its fusion emitters and in one piece
   (`XLA_FLAGS`, read when the backend starts, after this module; subprocesses
-  inherit it): the suite's many small programs compile faster (measured in
+  inherit it), where this jaxlib's XLA still has those flags (checked once per
+  run, in a subprocess): the suite's many small programs compile faster (measured in
   one process: `families/test_every_class.py` 85 s -> 60 s,
   `core/test_pytree.py` 23 s -> 17 s), and again both sides of every
   comparison are compiled alike.
@@ -26,7 +27,10 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
+from pathlib import Path
 from typing import Any
 
 import jax
@@ -38,10 +42,29 @@ _FAST_CODEGEN = (
     "--xla_cpu_use_fusion_emitters=false",
     "--xla_cpu_parallel_codegen_split_count=1",
 )
-_flags = os.environ.get("XLA_FLAGS", "")
-os.environ["XLA_FLAGS"] = " ".join(
-    [_flags, *(f for f in _FAST_CODEGEN if f.split("=")[0] not in _flags)]
-).strip()
+_CODEGEN_CHECKED = "TYPED_DISTS_TEST_XLA_FLAGS_CHECKED"
+
+
+def _xla_accepts(flags: str) -> bool:
+    """Whether this jaxlib's XLA starts with `flags` (it aborts the process
+    on a flag it does not know, and the flags above are gone from newer XLA,
+    whose default code generator compiles these programs as fast)."""
+    probe = "import jax; jax.numpy.zeros(1).block_until_ready()"
+    env = {**os.environ, "XLA_FLAGS": flags, "JAX_PLATFORMS": "cpu"}
+    completed = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, check=False
+    )
+    return completed.returncode == 0
+
+
+if _CODEGEN_CHECKED not in os.environ:  # once per run: workers inherit both
+    _flags = os.environ.get("XLA_FLAGS", "")
+    _wanted = " ".join(
+        [_flags, *(f for f in _FAST_CODEGEN if f.split("=")[0] not in _flags)]
+    ).strip()
+    if _wanted != _flags and _xla_accepts(_wanted):
+        os.environ["XLA_FLAGS"] = _wanted
+    os.environ[_CODEGEN_CHECKED] = "1"
 
 # The run's temporary directory, shared by the pytest-xdist workers (which
 # inherit the variable from the controller) and removed at the end: JAX's
@@ -60,11 +83,48 @@ _config.update("jax_persistent_cache_min_entry_size_bytes", 0)
 _config.update("jax_disable_most_optimizations", True)
 
 
+# The version-sensitive modules: what the nox sessions run on the oldest and
+# newest supported releases (`-m compat`, noxfile.py). The generated suites
+# take part at one batch shape: rows at batch () are left out.
+COMPAT_MODULES = frozenset(
+    {
+        "core/test_compiled.py",
+        "core/test_construction.py",
+        "core/test_mechanism.py",
+        "core/test_pytree.py",
+        "core/test_record.py",
+        "core/test_upstream.py",
+        "families/test_every_class.py",
+        "interop/test_compat_composites.py",
+        "interop/test_compat_devices.py",
+        "interop/test_compat_enum.py",
+        "interop/test_compat_handlers.py",
+        "interop/test_compat_mcmc.py",
+        "interop/test_compat_predictive.py",
+        "interop/test_compat_svi.py",
+        "interop/test_convert.py",
+        "interop/test_numpyro_interop.py",
+    }
+)
+_TESTS = Path(__file__).resolve().parent
+
+
+def _is_compat(item: pytest.Item) -> bool:
+    module = item.path.relative_to(_TESTS).as_posix()
+    callspec = getattr(item, "callspec", None)
+    unbatched = callspec is not None and callspec.params.get("batch") == ()
+    return module in COMPAT_MODULES and not unbatched
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Reorder, within its module, the tests of a module that defines
-    `row_order(item)`: pytest-xdist's work stealing (`--dist worksteal`) hands
-    each worker a contiguous run of tests, so tests sharing per-process
-    caches then run in one worker."""
+    """Mark the `compat` tests (`COMPAT_MODULES`), and reorder, within its
+    module, the tests of a module that defines `row_order(item)`:
+    pytest-xdist's work stealing (`--dist worksteal`) hands each worker a
+    contiguous run of tests, so tests sharing per-process caches then run in
+    one worker."""
+    for item in items:
+        if _is_compat(item):
+            item.add_marker(pytest.mark.compat)
     positions: dict[Any, list[int]] = {}
     for position, item in enumerate(items):
         module = getattr(item, "module", None)  # a Python test's module

@@ -85,7 +85,7 @@ def test_every_block_has_a_checked_language(path: Path) -> None:
 def _check_command(words: list[str]) -> None:
     """A documented shell command names things that exist in this repository."""
     extras = PYPROJECT["project"]["optional-dependencies"]
-    tools = {"ruff", "mypy", "pyright", "mkdocs"}
+    tools = {"ruff", "mypy", "pyright", "mkdocs", "nox"}
     dev = " ".join(extras["dev"] + extras["docs"])
     if words[0] in tools:
         assert words[0] in dev, f"{words[0]} is not in the dev or docs extra"

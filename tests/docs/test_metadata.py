@@ -36,3 +36,33 @@ def test_license_file_matches_the_declared_license() -> None:
     assert "License :: OSI Approved :: Apache Software License" in (
         metadata.get_all("Classifier") or []
     )
+
+
+def _pins(path: Path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text().splitlines():
+        requirement = line.split("#")[0].strip()
+        if requirement:
+            name, version = requirement.split("==")
+            pins[name] = version
+    return pins
+
+
+def test_lower_bounds_are_the_oldest_sessions_pins() -> None:
+    """Every runtime dependency has a lower bound and no upper bound, and
+    the lower bound is what the "oldest" nox session pins exactly."""
+    pins = _pins(ROOT / "constraints" / "oldest.txt")
+    bounds = {}
+    for requirement in PROJECT["dependencies"]:
+        name, bound = requirement.split(">=")
+        assert "," not in bound, requirement
+        assert "<" not in bound, requirement
+        bounds[name] = bound
+    assert bounds == pins
+
+
+def test_classifiers_name_the_tested_pythons() -> None:
+    noxfile = (ROOT / "noxfile.py").read_text()
+    for version in ("3.11", "3.12", "3.13"):
+        assert f"Programming Language :: Python :: {version}" in PROJECT["classifiers"]
+        assert f'"{version}"' in noxfile
