@@ -11,6 +11,9 @@ compatibility suites; `tests/conftest.py` says which modules).
 - `oldest` (Python 3.11): every dependency at the lower bound of its range
   in `pyproject.toml`, pinned exactly by `constraints/oldest.txt`.
 - `newest` (Python 3.12 and 3.13): the newest release of every dependency.
+- `package`: the sdist and wheel as users get them: `python -m build`,
+  `twine check`, then the wheel (not editable) in a fresh environment,
+  running `tools/package_smoke.py` from outside the source tree.
 
 The default interpreter's full suite is the README's `python -m pytest`.
 Nox rather than tox: the sessions are plain Python, one file that ruff and
@@ -18,6 +21,9 @@ the type checkers read, and pytest's arguments pass through unchanged.
 """
 
 from __future__ import annotations
+
+import tempfile
+from pathlib import Path
 
 import nox
 
@@ -51,3 +57,18 @@ def newest(session: nox.Session) -> None:
     session.install("--upgrade", "--upgrade-strategy", "eager", "-e", ".[test]")
     _versions(session)
     session.run(*_TESTS, *session.posargs)
+
+
+@nox.session(python="3.11")
+def package(session: nox.Session) -> None:
+    """Build, check the metadata, install the wheel and smoke-test it."""
+    session.install("build", "twine")
+    dist = Path(tempfile.mkdtemp(prefix="typed-dists-dist-"))
+    session.run("python", "-m", "build", "--outdir", str(dist))
+    built = sorted(dist.iterdir())
+    session.run("twine", "check", "--strict", *map(str, built))
+    (wheel,) = [p for p in built if p.suffix == ".whl"]
+    session.install(str(wheel))
+    smoke = Path("tools/package_smoke.py").resolve()
+    with session.chdir(tempfile.mkdtemp(prefix="typed-dists-smoke-")):
+        session.run("python", str(smoke))
