@@ -145,7 +145,9 @@ def _derived(cls: type) -> dict[str, str]:
     derived: dict[str, str] = {}
     for klass in reversed(cls.__mro__):
         if klass.__module__.startswith("typed_dists._families"):
-            derived.update(dict(_DERIVED.findall(inspect.getsource(klass))))
+            # Dedented: a class defined under a NumPyro-version flag is indented.
+            source = textwrap.dedent(inspect.getsource(klass))
+            derived.update(dict(_DERIVED.findall(source)))
             for name, value in vars(klass).items():
                 if isinstance(value, property) and value.fget and name[0] != "_":
                     derived[name] = inspect.get_annotations(value.fget)["return"]
