@@ -20,6 +20,11 @@
 - Tests that share per-process caches run side by side (`row_order`, below),
   and results one subprocess computes for several tests are computed once
   per run (`helpers/once.py`).
+- NumPyro's value validation is on for the whole run
+  (`numpyro.enable_validation(True)`): NumPyro 0.22 turned it on by default,
+  0.20 and 0.21 leave it off, and the suite tests value checks alike on every
+  supported release. `interop/test_numpyro_interop.py` checks, in a fresh
+  process, that typed_dists follows each release's own default.
 - The generated parity suite's exclusions are printed at the end of a run.
 """
 
@@ -34,9 +39,12 @@ from pathlib import Path
 from typing import Any
 
 import jax
+import numpyro
 import pytest
 
 from helpers.once import RUN_DIRECTORY
+
+numpyro.enable_validation(True)
 
 _FAST_CODEGEN = (
     "--xla_cpu_use_fusion_emitters=false",
@@ -94,6 +102,7 @@ COMPAT_MODULES = frozenset(
         "core/test_pytree.py",
         "core/test_record.py",
         "core/test_upstream.py",
+        "core/test_versions.py",
         "families/test_every_class.py",
         "interop/test_compat_composites.py",
         "interop/test_compat_devices.py",

@@ -41,6 +41,7 @@ from numpyro.distributions.transforms import AffineTransform, ExpTransform
 
 import typed_dists as td
 from helpers.generate import GENERATED, Generated
+from typed_dists._core._versions import needs_numpyro
 
 API = Path(__file__).resolve().parent.parent / "docs" / "api"
 
@@ -429,6 +430,13 @@ for _g in GENERATED:
 def _section(name: str, examples: bool) -> str:
     obj = getattr(td, name)
     parts = [f"::: typed_dists.{name}\n    options:\n      heading_level: 2\n"]
+    since = needs_numpyro(name)
+    if since is not None:
+        parts.append(
+            f"Needs NumPyro {since} or newer: with an older NumPyro, "
+            f"`typed_dists.{name}` is not defined (see "
+            "[supported versions](../getting-started.md#supported-versions)).\n"
+        )
     generated: list[Generated] = []
     if isinstance(obj, type) and obj in _BY_CLASS:
         parts.append(f"Wraps {_numpyro_link(obj.numpyro_class)}.\n")

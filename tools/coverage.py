@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import tomllib
 import typing
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,10 @@ import numpyro.distributions as nd
 import typed_dists as td
 from helpers.generate import GENERATED, Generated
 from typed_dists._core._record import record_of
+from typed_dists._core._versions import needs_numpyro
 
 PAGE = Path(__file__).resolve().parent.parent / "docs" / "coverage.md"
+PYPROJECT = PAGE.parent.parent / "pyproject.toml"
 
 NOT_WRAPPED: dict[str, str] = {}
 """NumPyro names with no typed counterpart, and why (none at present)."""
@@ -125,8 +128,29 @@ def _checks(cls: type[Any]) -> str:
     return ", ".join(passed)
 
 
-def rows() -> list[tuple[str, str, str, str]]:
-    """(NumPyro name, typed counterpart, parameters, checks) for every name."""
+def oldest_numpyro() -> str:
+    """The lower bound of typed_dists' NumPyro range (`pyproject.toml`)."""
+    project = tomllib.loads(PYPROJECT.read_text())["project"]
+    for requirement in project["dependencies"]:
+        found = re.fullmatch(r"numpyro>=([\w.]+)", requirement.replace(" ", ""))
+        if found:
+            return found.group(1)
+    raise LookupError("typed_dists declares no lower bound for numpyro")
+
+
+def _needs(name: str) -> str:
+    """The NumPyro release a name's typed counterpart needs."""
+    since = needs_numpyro(name)
+    return oldest_numpyro() if since is None else f"**{since}**"
+
+
+def rows() -> list[tuple[str, str, str, str, str]]:
+    """(NumPyro name, typed counterpart, needs NumPyro, parameters, checks)
+    for every name."""
+    return [(a, b, _needs(a), c, d) for a, b, c, d in _rows()]
+
+
+def _rows() -> list[tuple[str, str, str, str]]:
     out = []
     for name in nd.__all__:
         ours = getattr(td, name, None)
@@ -176,10 +200,15 @@ def render() -> str:
         "implementation (`tests/core/test_compiled.py`); the others are in",
         "`tests/families/test_every_class.py` and `test_gradients.py`.",
         "",
-        "| NumPyro | typed_dists | parameters | parity checks passed |",
-        "| --- | --- | --- | --- |",
+        f"typed_dists supports NumPyro {oldest_numpyro()} and newer. A name",
+        "that wraps a distribution NumPyro added later exists only with that",
+        'NumPyro (in bold under "needs NumPyro"): on an older one, reading',
+        "it raises `AttributeError` saying which release it needs.",
+        "",
+        "| NumPyro | typed_dists | needs NumPyro | parameters | parity checks passed |",
+        "| --- | --- | --- | --- | --- |",
     ]
-    lines += [f"| `{a}` | {b} | {c} | {d} |" for a, b, c, d in table]
+    lines += [f"| `{a}` | {b} | {n} | {c} | {d} |" for a, b, n, c, d in table]
     return "\n".join(lines) + "\n"
 
 

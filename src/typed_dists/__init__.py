@@ -6,6 +6,7 @@ floating dtype, and delegates its behaviour to NumPyro.
 """
 
 from importlib.metadata import version as _version
+from typing import TYPE_CHECKING
 
 # NumPyro names re-exported unchanged, so that `import typed_dists as dist`
 # can replace `import numpyro.distributions as dist` in a model file.
@@ -21,6 +22,7 @@ from numpyro.distributions import (
 from ._core._construct import exactly_one
 from ._core._distribution import TypedDistribution
 from ._core._fields import Derived, numpyro_field
+from ._core._versions import missing_name_error as _missing_name_error
 from ._families import (
     _conjugate,
     _continuous,
@@ -89,3 +91,12 @@ __all__ += _conjugate.__all__
 __all__ += _wrappers.__all__
 __all__ += _truncated.__all__
 __all__ += _mixture.__all__
+
+if not TYPE_CHECKING:
+    # Hidden from type checkers, which would accept any attribute of a module
+    # with a `__getattr__`.
+
+    def __getattr__(name: str) -> object:
+        """Say which NumPyro release a typed name needs when the installed
+        NumPyro is older (`_core._versions`); otherwise `AttributeError`."""
+        raise _missing_name_error(__name__, name)

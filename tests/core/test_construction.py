@@ -26,6 +26,7 @@ from typing import Any
 import equinox as eqx
 import jax
 import jax.numpy as jnp
+import numpyro
 import numpyro.distributions as nd
 import pytest
 from numpyro.distributions import distribution as numpyro_distribution
@@ -99,12 +100,9 @@ def test_inner_distributions_get_numpyros_setting() -> None:
     plain = nd.HalfNormal(jnp.ones(2))
     assert typed.to_numpyro()._normal._validate_args is True  # pyright: ignore[reportAttributeAccessIssue]
     assert plain._normal._validate_args is True  # pyright: ignore[reportAttributeAccessIssue]
-    nd.Distribution.set_default_validate_args(False)
-    try:
+    with numpyro.validation_enabled(False):
         typed = td.HalfNormal(jnp.ones(2), validate_args=True)
         assert typed.to_numpyro()._normal._validate_args is False  # pyright: ignore[reportAttributeAccessIssue]
-    finally:
-        nd.Distribution.set_default_validate_args(True)
 
 
 def test_remembered_signatures_do_not_accept_other_shapes_or_dtypes() -> None:

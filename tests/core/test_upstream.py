@@ -21,6 +21,7 @@ import pytest
 
 import typed_dists as td
 from typed_dists._core import _meta
+from typed_dists._core._versions import HAS_HURDLE
 from typed_dists._policy import _dtypes
 
 SOURCE = Path(td.__file__).parent
@@ -46,6 +47,12 @@ def _resolve(dotted: str) -> object:
 
 @pytest.mark.parametrize("entry", _meta.UPSTREAM_NAMES, ids=lambda e: e.name)
 def test_upstream_name_is_still_there(entry: _meta.UpstreamName) -> None:
+    if not entry.needed:
+        # The installed release predates what the name serves (a NumPyro
+        # before 0.22 has no hurdle models): neither used nor there.
+        assert _resolve(entry.name) is None, entry.name
+        assert not entry.present, entry.name
+        return
     missing = (
         f"{entry.library} no longer has {entry.name} (used for: {entry.why}). "
         f"typed_dists now falls back to: {entry.fallback}."
@@ -129,8 +136,13 @@ def test_without_numpyros_validation_attribute_validation_still_holds(
 
 
 def test_hurdle_negative_binomial2_class_is_the_factorys() -> None:
+    base: object = _meta.HurdleNegativeBinomial2Base
+    if not HAS_HURDLE:  # NumPyro 0.20 and 0.21 have no hurdle models
+        assert base is None
+        assert not hasattr(nd, "HurdleNegativeBinomial2")
+        return
     built = nd.HurdleNegativeBinomial2(0.5, 1.0, 1.0)
-    assert _meta.HurdleNegativeBinomial2Base is type(built.base_dist)
+    assert base is type(built.base_dist)
 
 
 def test_without_jaxs_trace_state_python_numbers_are_made_afresh(

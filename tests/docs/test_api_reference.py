@@ -14,8 +14,12 @@ import pytest
 from tools.api_reference import API, pages, without_examples
 
 import typed_dists as td
+from helpers.versions import LATER_NAMES, needs_numpyro
 
 GENERATED_PAGES = pages(examples=False)
+
+# The pages document every typed name, those of the newest NumPyro included.
+pytestmark = needs_numpyro(*LATER_NAMES)
 
 
 @pytest.mark.parametrize("path", sorted(GENERATED_PAGES), ids=lambda p: p.name)

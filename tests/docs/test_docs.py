@@ -20,6 +20,7 @@ from pathlib import Path
 import pytest
 
 import typed_dists as td
+from helpers.versions import needs_numpyro_for
 
 ROOT = Path(__file__).resolve().parents[2]
 DOCUMENTS = [
@@ -48,7 +49,13 @@ def test_documents_have_code() -> None:
 
 
 @pytest.mark.slow  # every page's code, the API pages' examples sample eagerly
-@pytest.mark.parametrize("path", DOCUMENTS, ids=DOCUMENT_IDS)
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param(p, id=i, marks=needs_numpyro_for(p.read_text()))
+        for p, i in zip(DOCUMENTS, DOCUMENT_IDS, strict=True)
+    ],
+)
 def test_code_blocks_run(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # A real module, as a user's file would be: dataclasses (and so Equinox)
     # resolve annotations through `sys.modules[cls.__module__]`.

@@ -154,14 +154,16 @@ def check_float_grads(
         assert bool(np.all(np.isfinite(grad))), (name, grad)
 
 
-def assert_same(actual: Mapping[str, Any], expected: Mapping[str, Any]) -> None:
+def assert_same(
+    actual: Mapping[str, Any], expected: Mapping[str, Any], rtol: float = SAME_RTOL
+) -> None:
     """The same gradients computed two ways (`SAME_RTOL`, `SAME_ATOL`)."""
     assert set(actual) == set(expected)
     for name in expected:
         np.testing.assert_allclose(
             np.asarray(actual[name]),
             np.asarray(expected[name]),
-            rtol=SAME_RTOL,
+            rtol=rtol,
             atol=SAME_ATOL,
             err_msg=name,
         )

@@ -9,6 +9,9 @@ are used (Python-float parameters, which NumPyro keeps as Python floats).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from types import ModuleType
@@ -610,6 +613,35 @@ def restore_validation() -> Iterator[None]:
     finally:
         numpyro.enable_validation(saved)
         nd.Distribution.set_default_validate_args(saved_default)
+
+
+def test_value_checks_follow_this_numpyros_default() -> None:
+    """With no setting of the user's, typed value checks are on exactly when
+    NumPyro's are: by default since NumPyro 0.22, not in 0.20 and 0.21. In a
+    fresh process, since the suite turns NumPyro's validation on."""
+    probe = (
+        "import numpyro.distributions as nd, typed_dists as td\n"
+        "def rejects(make):\n"
+        "    try:\n"
+        "        make()\n"
+        "    except ValueError:\n"
+        "        return True\n"
+        "    return False\n"
+        "print(rejects(lambda: nd.Normal(0.0, -1.0)), "
+        "rejects(lambda: td.Normal(0.0, -1.0)))\n"
+    )
+    env = {**os.environ, "JAX_PLATFORMS": "cpu"}
+    completed = subprocess.run(
+        [sys.executable, "-c", probe],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    major, minor = (int(part) for part in numpyro.__version__.split(".")[:2])
+    expected = str((major, minor) >= (0, 22))
+    assert completed.stdout.split() == [expected, expected]
 
 
 @pytest.mark.usefixtures("restore_validation")

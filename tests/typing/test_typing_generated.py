@@ -18,14 +18,17 @@ from tools.typing_suite import NEGATIVE, OUTPUT, render, render_negative
 
 import typed_dists as td
 from helpers.generate import GENERATED, GENERATED_IDS, Generated
+from helpers.versions import LATER_NAMES, needs_numpyro
 
 
+@needs_numpyro(*LATER_NAMES)  # the files type every typed name
 def test_generated_typing_files_are_up_to_date() -> None:
     message = "out of date: run `python -m tools.typing_suite`"
     assert OUTPUT.read_text() == render(), f"{OUTPUT.name} is {message}"
     assert NEGATIVE.read_text() == render_negative(), f"{NEGATIVE.name} is {message}"
 
 
+@needs_numpyro(*LATER_NAMES)  # the files type every typed name
 def test_every_concrete_typed_class_is_checked() -> None:
     checked = set(re.findall(r"^def check_(\w+)\(", OUTPUT.read_text(), re.MULTILINE))
     checked.remove("factories")

@@ -8,7 +8,9 @@
   promote -> build NumPyro -> store fields), the check of an exclusive
   parametrisation (`exactly_one`), and rebuilding the NumPyro instance of a
   module rebuilt from its leaves;
-- `_distribution`: `TypedDistribution`, the delegating base class.
+- `_distribution`: `TypedDistribution`, the delegating base class;
+- `_versions`: what differs between supported NumPyro releases (the typed
+  names that need a newer NumPyro).
 
 Nothing is imported here: import from the submodules (the policy imports
 `_meta`, which must not pull in the rest).

@@ -47,6 +47,9 @@ class UpstreamName(NamedTuple):
     why: str
     fallback: str  # what typed_dists does when the name is gone
     present: bool
+    # False when the installed release predates what the name serves (see
+    # `_versions`): then it is neither used nor expected.
+    needed: bool = True
 
 
 def _lookup(module: str, name: str) -> Any:
@@ -164,12 +167,17 @@ _HURDLE_NB2: type[Distribution] | None = _lookup(
 )
 
 
-def _hurdle_negative_binomial2_class() -> type[Distribution]:
+_HAS_HURDLE_NB2 = hasattr(nd, "HurdleNegativeBinomial2")  # NumPyro >= 0.22
+
+
+def _hurdle_negative_binomial2_class() -> type[Distribution] | None:
     """The count distribution that NumPyro's `HurdleNegativeBinomial2` factory
     puts behind its hurdle (a private class): by name, else the class of what
-    the public factory builds."""
+    the public factory builds; `None` on a NumPyro without the factory."""
     if _HURDLE_NB2 is not None:
         return _HURDLE_NB2
+    if not _HAS_HURDLE_NB2:
+        return None
     built = nd.HurdleNegativeBinomial2(0.5, 1.0, 1.0, validate_args=False)
     return cast(type[Distribution], type(cast(Any, built).base_dist))
 
@@ -180,7 +188,8 @@ if TYPE_CHECKING:
         _HurdleNegativeBinomial2,  # pyright: ignore[reportPrivateUsage]
     )
 
-    # What type checkers see: the class itself at run time.
+    # What type checkers see: the class itself at run time (`None` before
+    # NumPyro 0.22, which has no hurdle models).
     class HurdleNegativeBinomial2Base(_HurdleNegativeBinomial2): ...
 
 else:
@@ -238,6 +247,7 @@ UPSTREAM_NAMES: tuple[UpstreamName, ...] = (
         "the class typed HurdleNegativeBinomial2 wraps",
         "the class NumPyro's public factory builds",
         _HURDLE_NB2 is not None,
+        needed=_HAS_HURDLE_NB2,
     ),
     UpstreamName(
         "jax",

@@ -14,7 +14,7 @@ factories returning the generic zero-inflated and hurdle classes.
 
 from __future__ import annotations
 
-from typing import TypeVar, overload
+from typing import TYPE_CHECKING, TypeVar, overload
 
 import equinox as eqx
 import numpyro.distributions as nd
@@ -23,10 +23,10 @@ from jaxtyping import Array, Float, Int
 from .._core._distribution import TypedDistribution
 from .._core._fields import Derived, numpyro_field
 from .._core._meta import HurdleNegativeBinomial2Base
+from .._core._versions import HAS_HURDLE, available
 from .._policy import FloatLike, IntLike
 from ._discrete import probs_or_logits
 from ._mixture import (
-    HurdleProbs,
     ZeroInflatedLogits,
     ZeroInflatedProbs,
     gate_or_logits,
@@ -273,11 +273,6 @@ class NegativeBinomial2(_MeanConcentration[nd.NegativeBinomial2]):
     """
 
 
-class _HurdleNegativeBinomial2(_MeanConcentration[HurdleNegativeBinomial2Base]):
-    """The base of `HurdleNegativeBinomial2`: as `NegativeBinomial2`, but
-    `mean` must be positive (a zero-truncated count needs some mass above 0)."""
-
-
 @overload
 def ZeroInflatedNegativeBinomial2(
     mean: FloatLike,
@@ -320,21 +315,34 @@ def ZeroInflatedNegativeBinomial2(
     )
 
 
-def HurdleNegativeBinomial2(
-    gate: FloatLike,
-    mean: FloatLike,
-    concentration: FloatLike,
-    *,
-    validate_args: bool | None = None,
-) -> HurdleProbs:
-    """Zero with probability `gate`, otherwise a zero-truncated
-    `NegativeBinomial2(mean, concentration)` count.
+# NumPyro 0.22 and newer (`_core._versions`): on older releases these names
+# are not defined, and reading them says which NumPyro they need.
+if TYPE_CHECKING or HAS_HURDLE:
+    from ._mixture import HurdleProbs
 
-    A `HurdleProbs` whose base is a negative binomial that, as in NumPyro,
-    requires `mean > 0`.
-    """
-    return HurdleProbs(
-        _HurdleNegativeBinomial2(mean, concentration, validate_args=validate_args),
-        gate,
-        validate_args=validate_args,
-    )
+    class _HurdleNegativeBinomial2(_MeanConcentration[HurdleNegativeBinomial2Base]):
+        """The base of `HurdleNegativeBinomial2`: as `NegativeBinomial2`, but
+        `mean` must be positive (a zero-truncated count needs some mass above 0)."""
+
+    def HurdleNegativeBinomial2(
+        gate: FloatLike,
+        mean: FloatLike,
+        concentration: FloatLike,
+        *,
+        validate_args: bool | None = None,
+    ) -> HurdleProbs:
+        """Zero with probability `gate`, otherwise a zero-truncated
+        `NegativeBinomial2(mean, concentration)` count.
+
+        A `HurdleProbs` whose base is a negative binomial that, as in NumPyro,
+        requires `mean > 0`.
+        """
+        return HurdleProbs(
+            _HurdleNegativeBinomial2(mean, concentration, validate_args=validate_args),
+            gate,
+            validate_args=validate_args,
+        )
+
+
+if not TYPE_CHECKING:
+    __all__ = available(__all__, globals())

@@ -26,15 +26,16 @@ return them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeAlias, TypeVar, overload
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeVar, overload
 
 import numpyro.distributions as nd
 from jaxtyping import Array, Float
-from numpyro.distributions import constraints
+from numpyro.distributions import constraints, discrete
 
 from .._core._construct import exactly_one
 from .._core._distribution import TypedDistribution
 from .._core._fields import Derived, numpyro_field
+from .._core._versions import HAS_HURDLE, available
 from .._policy import FloatLike
 from ._discrete import CategoricalLogits, CategoricalProbs, GateRate
 
@@ -257,7 +258,7 @@ class GateLogits(TypedDistribution[D]):
         )
 
 
-class ZeroInflatedProbs(GateProbs[nd.ZeroInflatedProbs]):
+class ZeroInflatedProbs(GateProbs[discrete.ZeroInflatedProbs]):
     """A discrete `base_dist` with extra zeros of probability `gate`.
 
     As in NumPyro, `base_dist` must be univariate with a discrete support, and
@@ -266,7 +267,7 @@ class ZeroInflatedProbs(GateProbs[nd.ZeroInflatedProbs]):
     """
 
 
-class ZeroInflatedLogits(GateLogits[nd.ZeroInflatedLogits]):
+class ZeroInflatedLogits(GateLogits[discrete.ZeroInflatedLogits]):
     """A discrete `base_dist` with extra zeros of log-odds `gate_logits`.
 
     As `ZeroInflatedProbs`; the probability `gate` is derived from
@@ -312,113 +313,119 @@ def ZeroInflatedDistribution(
     )
 
 
-class HurdleProbs(GateProbs[nd.HurdleProbs]):
-    """Zero with probability `gate`, otherwise a draw from `base_dist` given
-    that it is positive (zero-truncated if `base_dist` is discrete).
+# NumPyro 0.22 and newer (`_core._versions`): on older releases these names
+# are not defined, and reading them says which NumPyro they need.
+if TYPE_CHECKING or HAS_HURDLE:
 
-    As in NumPyro, `base_dist` must be univariate, and is stored expanded to
-    the batch shape (as in `ZeroInflatedProbs`). The support is the base's:
-    with a continuous base on the positive reals, NumPyro's sample validation
-    (on by default) makes `log_prob(0)` `-inf`; `HurdleGamma` and
-    `HurdleLogNormal` declare a support that includes zero.
-    """
+    class HurdleProbs(GateProbs[nd.HurdleProbs]):
+        """Zero with probability `gate`, otherwise a draw from `base_dist` given
+        that it is positive (zero-truncated if `base_dist` is discrete).
 
+        As in NumPyro, `base_dist` must be univariate, and is stored expanded to
+        the batch shape (as in `ZeroInflatedProbs`). The support is the base's:
+        with a continuous base on the positive reals, NumPyro's sample validation
+        (on by default) makes `log_prob(0)` `-inf`; `HurdleGamma` and
+        `HurdleLogNormal` declare a support that includes zero.
+        """
 
-class HurdleLogits(GateLogits[nd.HurdleLogits]):
-    """Zero with log-odds `gate_logits`, otherwise a positive draw from `base_dist`.
+    class HurdleLogits(GateLogits[nd.HurdleLogits]):
+        """Zero with log-odds `gate_logits`, otherwise a positive draw from `base_dist`.
 
-    As `HurdleProbs`; the probability `gate` is derived from `gate_logits`.
-    """
+        As `HurdleProbs`; the probability `gate` is derived from `gate_logits`.
+        """
 
-
-@overload
-def HurdleDistribution(
-    base_dist: nd.Distribution,
-    *,
-    gate: FloatLike,
-    gate_logits: None = None,
-    validate_args: bool | None = None,
-) -> HurdleProbs: ...
-@overload
-def HurdleDistribution(
-    base_dist: nd.Distribution,
-    *,
-    gate: None = None,
-    gate_logits: FloatLike,
-    validate_args: bool | None = None,
-) -> HurdleLogits: ...
-def HurdleDistribution(
-    base_dist: nd.Distribution,
-    *,
-    gate: FloatLike | None = None,
-    gate_logits: FloatLike | None = None,
-    validate_args: bool | None = None,
-) -> HurdleProbs | HurdleLogits:
-    """Hurdle model on `base_dist`: pass exactly one of `gate=` or `gate_logits=`.
-
-    **Raises:** `ParameterTypeError` if neither or both are given.
-    """
-    return gate_or_logits(
-        "HurdleDistribution",
-        HurdleProbs,
-        HurdleLogits,
-        base_dist,
-        gate,
-        gate_logits,
-        validate_args,
-    )
-
-
-class HurdlePoisson(GateRate[nd.HurdlePoisson]):
-    """Zero with probability `gate`, otherwise a zero-truncated Poisson count."""
-
-
-class HurdleGamma(TypedDistribution[nd.HurdleGamma]):
-    """Zero with probability `gate`, otherwise a Gamma(`concentration`, `rate`) value.
-
-    NumPyro builds the Gamma, `base_dist`, from the parameters; it is read
-    from the NumPyro distribution.
-    """
-
-    gate: Float[Array, "*#batch"]
-    concentration: Float[Array, "*#batch"]
-    rate: Float[Array, "*#batch"]
-    base_dist = Derived[nd.Distribution]()
-
-    def __init__(
-        self,
-        gate: Float[FloatLike, "*#batch"],
-        concentration: Float[FloatLike, "*#batch"],
-        rate: Float[FloatLike, "*#batch"] = 1.0,
+    @overload
+    def HurdleDistribution(
+        base_dist: nd.Distribution,
         *,
+        gate: FloatLike,
+        gate_logits: None = None,
         validate_args: bool | None = None,
-    ) -> None:
-        self._construct(
-            gate=gate,
-            concentration=concentration,
-            rate=rate,
-            validate_args=validate_args,
+    ) -> HurdleProbs: ...
+    @overload
+    def HurdleDistribution(
+        base_dist: nd.Distribution,
+        *,
+        gate: None = None,
+        gate_logits: FloatLike,
+        validate_args: bool | None = None,
+    ) -> HurdleLogits: ...
+    def HurdleDistribution(
+        base_dist: nd.Distribution,
+        *,
+        gate: FloatLike | None = None,
+        gate_logits: FloatLike | None = None,
+        validate_args: bool | None = None,
+    ) -> HurdleProbs | HurdleLogits:
+        """Hurdle model on `base_dist`: pass exactly one of `gate=` or `gate_logits=`.
+
+        **Raises:** `ParameterTypeError` if neither or both are given.
+        """
+        return gate_or_logits(
+            "HurdleDistribution",
+            HurdleProbs,
+            HurdleLogits,
+            base_dist,
+            gate,
+            gate_logits,
+            validate_args,
         )
 
+    class HurdlePoisson(GateRate[nd.HurdlePoisson]):
+        """Zero with probability `gate`, otherwise a zero-truncated Poisson count."""
 
-class HurdleLogNormal(TypedDistribution[nd.HurdleLogNormal]):
-    """Zero with probability `gate`, otherwise a LogNormal(`loc`, `scale`) value.
+    class HurdleGamma(TypedDistribution[nd.HurdleGamma]):
+        """Zero with probability `gate`, otherwise a value from
+        Gamma(`concentration`, `rate`).
 
-    NumPyro builds the log-normal, `base_dist`, from the parameters; it is
-    read from the NumPyro distribution.
-    """
+        NumPyro builds the Gamma, `base_dist`, from the parameters; it is read
+        from the NumPyro distribution.
+        """
 
-    gate: Float[Array, "*#batch"]
-    loc: Float[Array, "*#batch"]
-    scale: Float[Array, "*#batch"]
-    base_dist = Derived[nd.Distribution]()
+        gate: Float[Array, "*#batch"]
+        concentration: Float[Array, "*#batch"]
+        rate: Float[Array, "*#batch"]
+        base_dist = Derived[nd.Distribution]()
 
-    def __init__(
-        self,
-        gate: Float[FloatLike, "*#batch"],
-        loc: Float[FloatLike, "*#batch"] = 0.0,
-        scale: Float[FloatLike, "*#batch"] = 1.0,
-        *,
-        validate_args: bool | None = None,
-    ) -> None:
-        self._construct(gate=gate, loc=loc, scale=scale, validate_args=validate_args)
+        def __init__(
+            self,
+            gate: Float[FloatLike, "*#batch"],
+            concentration: Float[FloatLike, "*#batch"],
+            rate: Float[FloatLike, "*#batch"] = 1.0,
+            *,
+            validate_args: bool | None = None,
+        ) -> None:
+            self._construct(
+                gate=gate,
+                concentration=concentration,
+                rate=rate,
+                validate_args=validate_args,
+            )
+
+    class HurdleLogNormal(TypedDistribution[nd.HurdleLogNormal]):
+        """Zero with probability `gate`, otherwise a LogNormal(`loc`, `scale`) value.
+
+        NumPyro builds the log-normal, `base_dist`, from the parameters; it is
+        read from the NumPyro distribution.
+        """
+
+        gate: Float[Array, "*#batch"]
+        loc: Float[Array, "*#batch"]
+        scale: Float[Array, "*#batch"]
+        base_dist = Derived[nd.Distribution]()
+
+        def __init__(
+            self,
+            gate: Float[FloatLike, "*#batch"],
+            loc: Float[FloatLike, "*#batch"] = 0.0,
+            scale: Float[FloatLike, "*#batch"] = 1.0,
+            *,
+            validate_args: bool | None = None,
+        ) -> None:
+            self._construct(
+                gate=gate, loc=loc, scale=scale, validate_args=validate_args
+            )
+
+
+if not TYPE_CHECKING:
+    __all__ = available(__all__, globals())

@@ -16,13 +16,14 @@ classes, and their overloads tell static type checkers which one.
 
 from __future__ import annotations
 
-from typing import TypeAlias, TypeVar, cast, overload
+from typing import TYPE_CHECKING, TypeAlias, TypeVar, cast, overload
 
 import numpyro.distributions as nd
 from jaxtyping import Array, Bool, Float
 
 from .._core._distribution import TypedDistribution
 from .._core._fields import numpyro_field
+from .._core._versions import HAS_TRUNCATED_GAMMA, available
 from .._interop._convert import to_typed
 from .._policy import BoolLike, FloatLike, ParameterTypeError, ParameterValueError
 from ._continuous import (
@@ -182,7 +183,7 @@ def _check_real_base(owner: str, base_dist: object) -> None:
     gamma = (
         " For a Gamma base use `TruncatedGamma(concentration, rate, low=..., "
         "high=...)`."
-        if isinstance(base_dist, nd.Gamma)
+        if HAS_TRUNCATED_GAMMA and isinstance(base_dist, nd.Gamma)
         else ""
     )
     raise ParameterTypeError(
@@ -483,145 +484,149 @@ def TruncatedCauchy(
 # Truncated Gamma distributions
 
 
-class LeftTruncatedGamma(TypedDistribution[nd.LeftTruncatedGamma]):
-    """A Gamma `base_dist` restricted to `[low, ∞)` and renormalised.
+# NumPyro 0.22 and newer (`_core._versions`): on older releases these names
+# are not defined, and reading them says which NumPyro they need.
+if TYPE_CHECKING or HAS_TRUNCATED_GAMMA:
 
-    `low` must be non-negative (checked while validation is enabled); a base
-    that is not a Gamma distribution is rejected with `ParameterTypeError`.
-    """
+    class LeftTruncatedGamma(TypedDistribution[nd.LeftTruncatedGamma]):
+        """A Gamma `base_dist` restricted to `[low, ∞)` and renormalised.
 
-    base_dist: GammaBase
-    low: Float[Array, "*#batch"]
+        `low` must be non-negative (checked while validation is enabled); a base
+        that is not a Gamma distribution is rejected with `ParameterTypeError`.
+        """
 
-    def __init__(
-        self,
-        base_dist: GammaBase,
-        low: Float[FloatLike, "*#batch"] = 0.0,
+        base_dist: GammaBase
+        low: Float[Array, "*#batch"]
+
+        def __init__(
+            self,
+            base_dist: GammaBase,
+            low: Float[FloatLike, "*#batch"] = 0.0,
+            *,
+            validate_args: bool | None = None,
+        ) -> None:
+            self._construct(base_dist=base_dist, low=low, validate_args=validate_args)
+
+    class RightTruncatedGamma(TypedDistribution[nd.RightTruncatedGamma]):
+        """A Gamma `base_dist` restricted to `(0, high]` and renormalised.
+
+        `high` must be positive (checked while validation is enabled); a base that
+        is not a Gamma distribution is rejected with `ParameterTypeError`.
+        """
+
+        base_dist: GammaBase
+        high: Float[Array, "*#batch"]
+
+        def __init__(
+            self,
+            base_dist: GammaBase,
+            high: Float[FloatLike, "*#batch"] = 1.0,
+            *,
+            validate_args: bool | None = None,
+        ) -> None:
+            self._construct(base_dist=base_dist, high=high, validate_args=validate_args)
+
+    class TwoSidedTruncatedGamma(TypedDistribution[nd.TwoSidedTruncatedGamma]):
+        """A Gamma `base_dist` restricted to `[low, high]` and renormalised.
+
+        A base that is not a Gamma distribution is rejected with
+        `ParameterTypeError`. `0 <= low < high` is not checked (NumPyro declares
+        both bounds as dependent on each other and does not check them either).
+        """
+
+        base_dist: GammaBase
+        low: Float[Array, "*#batch"]
+        high: Float[Array, "*#batch"]
+
+        def __init__(
+            self,
+            base_dist: GammaBase,
+            low: Float[FloatLike, "*#batch"] = 0.0,
+            high: Float[FloatLike, "*#batch"] = 1.0,
+            *,
+            validate_args: bool | None = None,
+        ) -> None:
+            self._construct(
+                base_dist=base_dist, low=low, high=high, validate_args=validate_args
+            )
+
+    @overload
+    def TruncatedGamma(
+        concentration: FloatLike = 1.0,
+        rate: FloatLike = 1.0,
         *,
+        low: None = None,
+        high: None = None,
         validate_args: bool | None = None,
-    ) -> None:
-        self._construct(base_dist=base_dist, low=low, validate_args=validate_args)
-
-
-class RightTruncatedGamma(TypedDistribution[nd.RightTruncatedGamma]):
-    """A Gamma `base_dist` restricted to `(0, high]` and renormalised.
-
-    `high` must be positive (checked while validation is enabled); a base that
-    is not a Gamma distribution is rejected with `ParameterTypeError`.
-    """
-
-    base_dist: GammaBase
-    high: Float[Array, "*#batch"]
-
-    def __init__(
-        self,
-        base_dist: GammaBase,
-        high: Float[FloatLike, "*#batch"] = 1.0,
+    ) -> Gamma: ...
+    @overload
+    def TruncatedGamma(
+        concentration: FloatLike = 1.0,
+        rate: FloatLike = 1.0,
         *,
+        low: FloatLike,
+        high: None = None,
         validate_args: bool | None = None,
-    ) -> None:
-        self._construct(base_dist=base_dist, high=high, validate_args=validate_args)
-
-
-class TwoSidedTruncatedGamma(TypedDistribution[nd.TwoSidedTruncatedGamma]):
-    """A Gamma `base_dist` restricted to `[low, high]` and renormalised.
-
-    A base that is not a Gamma distribution is rejected with
-    `ParameterTypeError`. `0 <= low < high` is not checked (NumPyro declares
-    both bounds as dependent on each other and does not check them either).
-    """
-
-    base_dist: GammaBase
-    low: Float[Array, "*#batch"]
-    high: Float[Array, "*#batch"]
-
-    def __init__(
-        self,
-        base_dist: GammaBase,
-        low: Float[FloatLike, "*#batch"] = 0.0,
-        high: Float[FloatLike, "*#batch"] = 1.0,
+    ) -> LeftTruncatedGamma: ...
+    @overload
+    def TruncatedGamma(
+        concentration: FloatLike = 1.0,
+        rate: FloatLike = 1.0,
         *,
+        low: None = None,
+        high: FloatLike,
         validate_args: bool | None = None,
-    ) -> None:
-        self._construct(
-            base_dist=base_dist, low=low, high=high, validate_args=validate_args
-        )
+    ) -> RightTruncatedGamma: ...
+    @overload
+    def TruncatedGamma(
+        concentration: FloatLike = 1.0,
+        rate: FloatLike = 1.0,
+        *,
+        low: FloatLike,
+        high: FloatLike,
+        validate_args: bool | None = None,
+    ) -> TwoSidedTruncatedGamma: ...
+    @overload
+    def TruncatedGamma(
+        concentration: FloatLike = 1.0,
+        rate: FloatLike = 1.0,
+        *,
+        low: FloatLike | None = None,
+        high: FloatLike | None = None,
+        validate_args: bool | None = None,
+    ) -> Gamma | LeftTruncatedGamma | RightTruncatedGamma | TwoSidedTruncatedGamma: ...
+    def TruncatedGamma(
+        concentration: FloatLike = 1.0,
+        rate: FloatLike = 1.0,
+        *,
+        low: FloatLike | None = None,
+        high: FloatLike | None = None,
+        validate_args: bool | None = None,
+    ) -> Gamma | LeftTruncatedGamma | RightTruncatedGamma | TwoSidedTruncatedGamma:
+        """A `Gamma(concentration, rate)` truncated below at `low` and/or above
+        at `high`.
 
+        Returns a `LeftTruncatedGamma` (only `low`), a `RightTruncatedGamma` (only
+        `high`), a `TwoSidedTruncatedGamma` (both) or, as NumPyro does, the
+        `Gamma` itself when neither is given. As in NumPyro, `validate_args`
+        applies to the truncation.
 
-@overload
-def TruncatedGamma(
-    concentration: FloatLike = 1.0,
-    rate: FloatLike = 1.0,
-    *,
-    low: None = None,
-    high: None = None,
-    validate_args: bool | None = None,
-) -> Gamma: ...
-@overload
-def TruncatedGamma(
-    concentration: FloatLike = 1.0,
-    rate: FloatLike = 1.0,
-    *,
-    low: FloatLike,
-    high: None = None,
-    validate_args: bool | None = None,
-) -> LeftTruncatedGamma: ...
-@overload
-def TruncatedGamma(
-    concentration: FloatLike = 1.0,
-    rate: FloatLike = 1.0,
-    *,
-    low: None = None,
-    high: FloatLike,
-    validate_args: bool | None = None,
-) -> RightTruncatedGamma: ...
-@overload
-def TruncatedGamma(
-    concentration: FloatLike = 1.0,
-    rate: FloatLike = 1.0,
-    *,
-    low: FloatLike,
-    high: FloatLike,
-    validate_args: bool | None = None,
-) -> TwoSidedTruncatedGamma: ...
-@overload
-def TruncatedGamma(
-    concentration: FloatLike = 1.0,
-    rate: FloatLike = 1.0,
-    *,
-    low: FloatLike | None = None,
-    high: FloatLike | None = None,
-    validate_args: bool | None = None,
-) -> Gamma | LeftTruncatedGamma | RightTruncatedGamma | TwoSidedTruncatedGamma: ...
-def TruncatedGamma(
-    concentration: FloatLike = 1.0,
-    rate: FloatLike = 1.0,
-    *,
-    low: FloatLike | None = None,
-    high: FloatLike | None = None,
-    validate_args: bool | None = None,
-) -> Gamma | LeftTruncatedGamma | RightTruncatedGamma | TwoSidedTruncatedGamma:
-    """A `Gamma(concentration, rate)` truncated below at `low` and/or above at `high`.
-
-    Returns a `LeftTruncatedGamma` (only `low`), a `RightTruncatedGamma` (only
-    `high`), a `TwoSidedTruncatedGamma` (both) or, as NumPyro does, the
-    `Gamma` itself when neither is given. As in NumPyro, `validate_args`
-    applies to the truncation.
-
-    **Raises:** `ParameterTypeError` if a parameter has a rejected kind or
-    dtype; `ParameterValueError` for a negative `low` or a non-positive `high`
-    of a one-sided truncation while validation is enabled.
-    """
-    base_dist = Gamma(concentration, rate)
-    if high is None:
+        **Raises:** `ParameterTypeError` if a parameter has a rejected kind or
+        dtype; `ParameterValueError` for a negative `low` or a non-positive `high`
+        of a one-sided truncation while validation is enabled.
+        """
+        base_dist = Gamma(concentration, rate)
+        if high is None:
+            if low is None:
+                return base_dist
+            return LeftTruncatedGamma(base_dist, low=low, validate_args=validate_args)
         if low is None:
-            return base_dist
-        return LeftTruncatedGamma(base_dist, low=low, validate_args=validate_args)
-    if low is None:
-        return RightTruncatedGamma(base_dist, high=high, validate_args=validate_args)
-    return TwoSidedTruncatedGamma(
-        base_dist, low=low, high=high, validate_args=validate_args
-    )
+            return RightTruncatedGamma(
+                base_dist, high=high, validate_args=validate_args
+            )
+        return TwoSidedTruncatedGamma(
+            base_dist, low=low, high=high, validate_args=validate_args
+        )
 
 
 class TruncatedPolyaGamma(TypedDistribution[nd.TruncatedPolyaGamma]):
@@ -718,3 +723,7 @@ class IntervalCensoredDistribution(TypedDistribution[nd.IntervalCensoredDistribu
             right_censored=right_censored,
             validate_args=validate_args,
         )
+
+
+if not TYPE_CHECKING:
+    __all__ = available(__all__, globals())
