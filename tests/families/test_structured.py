@@ -493,6 +493,31 @@ def test_gaussian_copula_beta_log_prob(parametrisation: str) -> None:
     )
 
 
+@pytest.mark.parametrize("concentration", [2.0, jnp.float32(2.0), jnp.full(1, 2.0)])
+def test_gaussian_copula_beta_broadcasts_scalar_concentrations(
+    concentration: Any,
+) -> None:
+    """NumPyro broadcasts a scalar (or size-1) concentration over the `n`
+    marginals given by the correlation matrix; so does the typed class,
+    storing the promoted float32 argument as given."""
+    typed = td.GaussianCopulaBeta(concentration, concentration, CORR)
+    plain = nd.GaussianCopulaBeta(
+        jnp.asarray(concentration, jnp.float32),
+        jnp.asarray(concentration, jnp.float32),
+        CORR,
+    )
+    assert typed.concentration1.dtype == jnp.float32
+    assert typed.concentration1.shape == np.shape(concentration)
+    assert (typed.batch_shape, typed.event_shape) == (plain.batch_shape, (3,))
+    _same(typed.log_prob(COPULA_VALUES), plain.log_prob(COPULA_VALUES))
+    _jit_close(
+        jax.jit(lambda d, v: d.log_prob(v))(typed, COPULA_VALUES),
+        plain.log_prob(COPULA_VALUES),
+    )
+    with pytest.raises(td.ParameterTypeError, match="`concentration1`"):
+        td.GaussianCopulaBeta(jnp.array(2, dtype=jnp.int32), concentration, CORR)
+
+
 def test_gaussian_copula_beta_gradients() -> None:
     """d log_prob / d(correlation factor), in NumPyro's unconstrained
     coordinates of `corr_cholesky`, against central differences (the one

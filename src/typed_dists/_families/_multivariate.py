@@ -740,7 +740,8 @@ class GaussianCopulaBeta(TypedDistribution[nd.GaussianCopulaBeta]):
     """Beta marginals on the unit interval coupled by a Gaussian copula.
 
     The marginals are `Beta(concentration1, concentration0)` (both > 0, shape
-    `(*batch, n)` or size 1 in the last axis); pass exactly one of
+    `(*batch, n)`, size 1 in the last axis, or scalars, which NumPyro
+    broadcasts over the `n` marginals); pass exactly one of
     `correlation_matrix` or `correlation_cholesky`, each `(*batch, n, n)`.
     The distribution stores the concentrations and `correlation_cholesky`;
     `correlation_matrix`, `marginal_dist` and `base_dist` are derived when
@@ -759,8 +760,8 @@ class GaussianCopulaBeta(TypedDistribution[nd.GaussianCopulaBeta]):
     @overload
     def __init__(
         self,
-        concentration1: Float[FloatLike, "*#batch #n"],
-        concentration0: Float[FloatLike, "*#batch #n"],
+        concentration1: Float[FloatLike, "*#batch #n"] | Float[FloatLike, ""],
+        concentration0: Float[FloatLike, "*#batch #n"] | Float[FloatLike, ""],
         correlation_matrix: _Matrix,
         *,
         validate_args: bool = False,
@@ -768,16 +769,16 @@ class GaussianCopulaBeta(TypedDistribution[nd.GaussianCopulaBeta]):
     @overload
     def __init__(
         self,
-        concentration1: Float[FloatLike, "*#batch #n"],
-        concentration0: Float[FloatLike, "*#batch #n"],
+        concentration1: Float[FloatLike, "*#batch #n"] | Float[FloatLike, ""],
+        concentration0: Float[FloatLike, "*#batch #n"] | Float[FloatLike, ""],
         *,
         correlation_cholesky: _Matrix,
         validate_args: bool = False,
     ) -> None: ...
     def __init__(
         self,
-        concentration1: Float[FloatLike, "*#batch #n"],
-        concentration0: Float[FloatLike, "*#batch #n"],
+        concentration1: Float[FloatLike, "*#batch #n"] | Float[FloatLike, ""],
+        concentration0: Float[FloatLike, "*#batch #n"] | Float[FloatLike, ""],
         correlation_matrix: Float[FloatLike, "*#batch n n"] | None = None,
         correlation_cholesky: Float[FloatLike, "*#batch n n"] | None = None,
         *,
