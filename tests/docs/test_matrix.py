@@ -22,6 +22,8 @@ from pathlib import Path
 import pytest
 from tools import matrix
 
+from helpers.versions import oldest_pins
+
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = ROOT / "docs" / "getting-started.md"
 SESSIONS = ("oldest", "numpyro-0.21", "newest-3.12", "newest-3.13")
@@ -41,16 +43,6 @@ def _committed_rows() -> dict[str, dict[str, str]]:
     return rows
 
 
-def _pins() -> dict[str, str]:
-    pins = {}
-    for line in (ROOT / "constraints" / "oldest.txt").read_text().splitlines():
-        requirement = line.split("#")[0].strip()
-        if requirement:
-            name, version = requirement.split("==")
-            pins[name] = version
-    return pins
-
-
 def test_every_session_is_in_the_table_and_passed() -> None:
     rows = _committed_rows()
     assert list(rows) == list(SESSIONS)
@@ -66,7 +58,7 @@ def test_every_session_is_in_the_table_and_passed() -> None:
 
 def test_oldest_row_is_the_pinned_versions() -> None:
     row = _committed_rows()["oldest"]
-    pins = _pins()
+    pins = oldest_pins()
     assert row["Python"].startswith("3.11.")
     for package in matrix.PACKAGES:
         assert row[package] == pins[package], package

@@ -7,6 +7,7 @@ import tomllib
 from pathlib import Path
 
 import typed_dists as td
+from helpers.versions import oldest_pins
 
 ROOT = Path(__file__).resolve().parents[2]
 PROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
@@ -38,20 +39,10 @@ def test_license_file_matches_the_declared_license() -> None:
     )
 
 
-def _pins(path: Path) -> dict[str, str]:
-    pins = {}
-    for line in path.read_text().splitlines():
-        requirement = line.split("#")[0].strip()
-        if requirement:
-            name, version = requirement.split("==")
-            pins[name] = version
-    return pins
-
-
 def test_lower_bounds_are_the_oldest_sessions_pins() -> None:
     """Every runtime dependency has a lower bound and no upper bound, and
     the lower bound is what the "oldest" nox session pins exactly."""
-    pins = _pins(ROOT / "constraints" / "oldest.txt")
+    pins = oldest_pins()
     bounds = {}
     for requirement in PROJECT["dependencies"]:
         name, bound = requirement.split(">=")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import jax
@@ -21,6 +22,20 @@ from typed_dists._core._versions import NUMPYRO_FEATURES, needs_numpyro as needs
 
 NUMPYRO = tuple(int(part) for part in numpyro.__version__.split(".")[:2])
 """The installed NumPyro's (major, minor) release."""
+
+OLDEST = Path(__file__).resolve().parents[2] / "constraints" / "oldest.txt"
+
+
+def oldest_pins() -> dict[str, str]:
+    """The versions the "oldest" nox session pins (`constraints/oldest.txt`)."""
+    pins = {}
+    for line in OLDEST.read_text().splitlines():
+        requirement = line.split("#")[0].strip()
+        if requirement:
+            name, version = requirement.split("==")
+            pins[name] = version
+    return pins
+
 
 VALUE_KINDS_RTOL = 1e-9 if NUMPYRO >= (0, 22) else 2e-6
 """How close gradients with the same values given as int32 and as float64
