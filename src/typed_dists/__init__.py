@@ -41,15 +41,20 @@ from ._families._mixture import *  # noqa: F403
 from ._families._multivariate import *  # noqa: F403
 from ._families._truncated import *  # noqa: F403
 from ._families._wrappers import *  # noqa: F403
+
+# Registers NumPyro's batching rules for typed classes.
+from ._interop import _batching as _batching
 from ._interop._convert import from_numpyro
 from ._policy import (
     BoolLike,
     FloatLike,
     IntLike,
+    ParameterAssertionError,
     ParameterTypeError,
     ParameterValueError,
     ValidationMode,
     ValueTypeError,
+    clear_caches,
     get_validation,
     set_validation,
     validation,
@@ -68,8 +73,10 @@ __all__ = [
     "IntLike",
     "ParameterTypeError",
     "ParameterValueError",
+    "ParameterAssertionError",
     "ValueTypeError",
     "from_numpyro",
+    "clear_caches",
     # validation modes
     "ValidationMode",
     "get_validation",

@@ -431,3 +431,20 @@ def test_mixture_gradients_equal_numpyros() -> None:
     _close(g_mixing.logits, g_logits)
     _close(g_component.loc, g_loc)
     _close(g_component.scale, g_scale)
+
+
+def test_numpyros_assert_on_components_is_still_an_assertion_error() -> None:
+    """NumPyro checks a mixture's components with `assert`; the typed error
+    names the distribution and is caught as NumPyro's would be."""
+    mixing = td.Categorical(probs=jnp.array([0.5, 0.5]))
+    # A support that depends on the parameters: NumPyro refuses it.
+    components = td.Uniform(jnp.array([0.0, 5.0]), jnp.array([1.0, 10.0]))
+    with pytest.raises(AssertionError, match="Invalid component distribution"):
+        nd.MixtureSameFamily(mixing.to_numpyro(), components.to_numpyro())
+    with pytest.raises(
+        AssertionError, match="Invalid component distribution"
+    ) as caught:
+        td.MixtureSameFamily(mixing, components)
+    assert isinstance(caught.value, td.ParameterAssertionError)
+    assert isinstance(caught.value, td.ParameterValueError)
+    assert "MixtureSameFamily" in str(caught.value)

@@ -24,6 +24,7 @@ from numpyro.distributions import Distribution
 
 from .._interop._convert import is_typed, to_typed
 from .._policy import (
+    ParameterAssertionError,
     ParameterTypeError,
     ParameterValueError,
     check_arguments,
@@ -36,12 +37,19 @@ from .._policy import (
     validation_enabled,
 )
 from ._meta import set_numpyro_instance_validation
-from ._record import ClassRecord, record_of
+from ._record import VALIDATE_FIELD, ClassRecord, record_of
 
 if TYPE_CHECKING:
     from ._distribution import TypedDistribution
 
-__all__ = ["construct", "exactly_one", "numpyro_arguments", "numpyro_of"]
+__all__ = [
+    "construct",
+    "exactly_one",
+    "frozen_message",
+    "numpyro_arguments",
+    "numpyro_of",
+    "set_instance_validation",
+]
 
 
 def exactly_one(owner: str, **candidates: object) -> str:
@@ -136,6 +144,8 @@ def construct(
     # functions being assigned), as its own unflattening does.
     for name, value in stored.items():
         object.__setattr__(self, name, value)
+    for name, read in record.bookkeeping.items():
+        object.__setattr__(self, name, read(dist))
     object.__setattr__(self, "_validate_args", validate)
     object.__setattr__(self, "_numpyro", dist)
 
@@ -160,10 +170,38 @@ def numpyro_of(self: TypedDistribution[Any]) -> Any:
         validate = self._validate_args  # pyright: ignore[reportPrivateUsage]
         if get_validation() == "checked" and validate:
             fields = _guarded(record, fields)
-        kwargs = _by_numpyro_name(record, fields)
+        # A plain call, as for `_construct` (no `BoundMethod`).
+        kwargs = type(self)._rebuilt_arguments(self, _by_numpyro_name(record, fields))  # pyright: ignore[reportPrivateUsage]
         dist = _with_validation(record, new_numpyro(record, kwargs), validate, kwargs)
         object.__setattr__(self, "_numpyro", dist)
     return dist
+
+
+def set_instance_validation(self: TypedDistribution[Any], value: object) -> None:
+    """`self._validate_args = value`, as NumPyro code sets it on its instances.
+
+    The wrapped NumPyro instance (which copies of `self` share) is left
+    alone: `self` drops it and builds its own on next use, with the new
+    setting. As in NumPyro, the parameters are not checked again; values
+    given to `log_prob` are checked from then on.
+    """
+    state = object.__getattribute__(self, "__dict__")
+    state[VALIDATE_FIELD] = bool(value)
+    state.pop("_numpyro", None)
+
+
+def frozen_message(cls: type, name: str) -> str:
+    """Why `d.<name> = ...` fails on a typed distribution, and what to do."""
+    record = record_of(cls)
+    owner = record.owner
+    if name in record.declared:
+        fix = f"build a changed copy with `d.replace({name}=...)`"
+    else:
+        fix = "build a new one, or a changed copy with `d.replace(...)`"
+    return (
+        f"cannot assign to `{name}` of a {owner}: typed distributions are "
+        f"immutable (Equinox modules); {fix}."
+    )
 
 
 def numpyro_arguments(self: TypedDistribution[Any]) -> dict[str, Any]:
@@ -336,7 +374,12 @@ def _build_numpyro(
         # NumPyro's own argument checks (Delta's `event_dim` beyond `v`, an
         # `assert` on SineSkewed's `skewness` against its base's event shape).
         given = ", ".join(f"`{name}`" for name in checked)
-        raise ParameterValueError(
+        kind = (
+            ParameterAssertionError
+            if isinstance(error, AssertionError)
+            else ParameterValueError
+        )
+        raise kind(
             f"{owner}: NumPyro rejected the arguments {given}: {error}"
         ) from error
     except (TypeError, NotImplementedError) as error:

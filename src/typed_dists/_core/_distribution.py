@@ -28,6 +28,7 @@ own.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast
@@ -42,7 +43,13 @@ from numpyro.distributions import Distribution, MaskedDistribution, constraints
 from .._interop._convert import to_typed
 from .._interop._registry import register
 from .._policy import check_value
-from ._construct import construct, numpyro_arguments, numpyro_of
+from ._construct import (
+    construct,
+    frozen_message,
+    numpyro_arguments,
+    numpyro_of,
+    set_instance_validation,
+)
 from ._fields import Derived
 from ._meta import (
     TypedDistributionMeta,
@@ -50,7 +57,7 @@ from ._meta import (
     is_lazy_attribute,
     wrapped_numpyro_class,
 )
-from ._record import ClassRecord
+from ._record import VALIDATE_FIELD, ClassRecord
 
 __all__ = ["TypedDistribution"]
 
@@ -149,6 +156,17 @@ class TypedDistribution(
     value that violates its constraint while validation is enabled.
     """
 
+    def _rebuilt_arguments(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        """NumPyro's constructor arguments for this module rebuilt from its leaves.
+
+        `arguments` are its fields, by NumPyro's names. Shapes are computed
+        from the leaves, so leaves that a `vmap` or a `scan` gave new leading
+        dimensions give a distribution with those batch dimensions. A class
+        whose static fields describe its leaves' shapes adapts them here
+        (`ExpandedDistribution`); the default returns `arguments` unchanged.
+        """
+        return arguments
+
     # -- NumPyro interop -----------------------------------------------------
 
     def to_numpyro(self) -> D:
@@ -194,6 +212,26 @@ class TypedDistribution(
             arguments["validate_args"] = self._validate_args
         arguments = {k: v for k, v in arguments.items() if k in accepted}
         return cls(**arguments)
+
+    if not TYPE_CHECKING:  # Equinox's is hidden from type checkers too
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            """Fields cannot be reassigned (an Equinox module is immutable);
+            NumPyro's `_validate_args` can, as on NumPyro's instances.
+
+            NumPyro's own tests and users switch one distribution's value
+            checks with `d._validate_args = True`; it is a static field, not
+            a parameter, so no check or promotion is bypassed by it.
+            """
+            if name == VALIDATE_FIELD and VALIDATE_FIELD in self.__dict__:
+                set_instance_validation(self, value)
+                return
+            try:
+                super().__setattr__(name, value)
+            except dataclasses.FrozenInstanceError as error:
+                raise dataclasses.FrozenInstanceError(
+                    frozen_message(type(self), name)
+                ) from error
 
     # Hidden from static checkers: with it, any attribute name (a typo such as
     # `d.scal`) would type-check as `Any`. Declared fields, `Derived`
@@ -294,9 +332,18 @@ class TypedDistribution(
         """
         check_value(type(self).__name__, "log_prob", value)
         dist = numpyro_of(self)
-        if intermediates is None:
-            return _array(dist.log_prob(value))
-        return _array(dist.log_prob(value, intermediates))
+        args = () if intermediates is None else (intermediates,)
+        try:
+            return _array(dist.log_prob(value, *args))
+        except jax.errors.TracerArrayConversionError:
+            if isinstance(value, jax.Array):
+                raise
+            # NumPyro checks the support of a value that is not a JAX array
+            # in NumPy, which fails on a traced bound: a `total_count` given
+            # as a Python int is a traced literal inside `jit` here, where
+            # NumPyro keeps the int. The same value as a JAX array is checked
+            # in JAX, with the same log-density.
+            return _array(dist.log_prob(jnp.asarray(value), *args))
 
     def _validate_sample(self, value: Any) -> Any:
         return numpyro_of(self)._validate_sample(value)

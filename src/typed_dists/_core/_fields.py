@@ -1,11 +1,14 @@
 """What a typed class's declaration is written with, besides annotations.
 
 - `numpyro_field`: a field whose NumPyro argument has another name;
+- `bookkeeping_field`: a static field a class keeps about its own
+  construction (not a NumPyro argument);
 - `Derived`: a read-only attribute NumPyro derives from the parameters.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, cast, overload
 
 import equinox as eqx
@@ -13,12 +16,12 @@ from numpyro.distributions import Distribution
 
 from .._interop._convert import to_typed
 from ._construct import numpyro_of
-from ._record import ATTRIBUTE_KEY, NAME_KEY
+from ._record import ATTRIBUTE_KEY, BOOKKEEPING_KEY, NAME_KEY
 
 if TYPE_CHECKING:
     from ._distribution import TypedDistribution
 
-__all__ = ["Derived", "numpyro_field"]
+__all__ = ["Derived", "bookkeeping_field", "numpyro_field"]
 
 T = TypeVar("T")
 
@@ -64,6 +67,19 @@ def numpyro_field(
     if attribute is not None:
         metadata[ATTRIBUTE_KEY] = attribute
     return eqx.field(static=static, metadata=metadata)
+
+
+def bookkeeping_field(read: Callable[[Any], Any]) -> Any:
+    """Declare a static field that records something about the construction.
+
+    Not a NumPyro argument: `read` takes the NumPyro instance just built and
+    returns the value kept (a shape, never an array). Like NumPyro's own
+    pytree auxiliary data, it is kept unchanged when the module is rebuilt
+    from its leaves, which is what makes it useful: `ExpandedDistribution`
+    keeps its base's batch shape, to tell which leading dimensions a `vmap`
+    or a `scan` added to the leaves since.
+    """
+    return eqx.field(static=True, repr=False, metadata={BOOKKEEPING_KEY: read})
 
 
 class Derived(Generic[T]):

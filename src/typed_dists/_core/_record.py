@@ -32,12 +32,15 @@ from .._policy import (
     parameter_specs,
 )
 
-__all__ = ["ATTRIBUTE_KEY", "NAME_KEY", "ClassRecord", "record_of"]
+__all__ = ["ATTRIBUTE_KEY", "BOOKKEEPING_KEY", "NAME_KEY", "ClassRecord", "record_of"]
 
 NAME_KEY = "typed_dists.numpyro_name"
 """Field metadata: NumPyro's constructor argument name (see `numpyro_field`)."""
 ATTRIBUTE_KEY = "typed_dists.numpyro_attribute"
 """Field metadata: the NumPyro attribute the field is read from."""
+BOOKKEEPING_KEY = "typed_dists.bookkeeping"
+"""Field metadata: how a bookkeeping field is read from the built NumPyro
+instance (see `bookkeeping_field`)."""
 
 VALIDATE_FIELD = "_validate_args"
 
@@ -61,6 +64,9 @@ class ClassRecord:
     """Each stored field and the NumPyro attribute it is read from."""
     static: tuple[str, ...]
     """Static fields, which must not hold JAX arrays (Equinox warns)."""
+    bookkeeping: dict[str, Callable[[Any], Any]]
+    """Each bookkeeping field (not a NumPyro argument: what the class keeps
+    about its own construction) and how it is read from the NumPyro instance."""
     check_inits: tuple[Callable[[Any], None], ...]
     own_construction: bool
     """Whether the metaclass constructs instances itself (see
@@ -79,7 +85,14 @@ class ClassRecord:
     def of(cls, typed: type, numpyro_class: type[Distribution] | None) -> ClassRecord:
         """Read `typed`'s declaration (after Equinox made it a dataclass)."""
         fields = dataclasses.fields(cast(Any, typed))
-        stored = [f for f in fields if f.name != VALIDATE_FIELD]
+        bookkeeping = {
+            f.name: f.metadata[BOOKKEEPING_KEY]
+            for f in fields
+            if BOOKKEEPING_KEY in f.metadata
+        }
+        stored = [
+            f for f in fields if f.name != VALIDATE_FIELD and f.name not in bookkeeping
+        ]
         init = cast(Any, typed).__init__
         parameters, options = parameter_specs(init)
         signature = inspect.signature(init).parameters
@@ -108,6 +121,7 @@ class ClassRecord:
                 for f in stored
             },
             static=tuple(f.name for f in stored if f.metadata.get("static", False)),
+            bookkeeping=bookkeeping,
             check_inits=tuple(
                 klass.__dict__["__check_init__"]
                 for klass in typed.__mro__

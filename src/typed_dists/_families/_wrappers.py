@@ -15,13 +15,16 @@ from __future__ import annotations
 from typing import Any, cast
 
 import equinox as eqx
+import jax
+import jax.numpy as jnp
 import numpyro.distributions as nd
 from jaxtyping import Array, Bool
 from numpyro.distributions import constraints
+from numpyro.distributions.batch_util import promote_batch_shape
 from numpyro.distributions.transforms import Transform
 
 from .._core._distribution import TypedDistribution
-from .._core._fields import Derived, numpyro_field
+from .._core._fields import Derived, bookkeeping_field, numpyro_field
 from .._policy import BoolLike
 
 __all__ = [
@@ -64,6 +67,11 @@ class ExpandedDistribution(TypedDistribution[nd.ExpandedDistribution]):
     base_dist: nd.Distribution
     # `batch_shape` is the distribution's own property; the argument is kept here.
     _given_batch_shape: tuple[int, ...] = numpyro_field("batch_shape", static=True)
+    # The base's batch shape when this was built: after a `vmap` or a `scan`
+    # stacked the leaves, the base has more leading dimensions than it had.
+    _base_batch_shape: tuple[int, ...] = bookkeeping_field(
+        lambda dist: tuple(dist.base_dist.batch_shape)
+    )
 
     def __init__(
         self, base_dist: nd.Distribution, batch_shape: tuple[int, ...] = ()
@@ -73,6 +81,39 @@ class ExpandedDistribution(TypedDistribution[nd.ExpandedDistribution]):
         self._construct(
             base_dist=base_dist, batch_shape=batch_shape, validate_args=None
         )
+
+    def _rebuilt_arguments(self, arguments: dict[str, Any]) -> dict[str, Any]:
+        return promoted_expansion(
+            arguments["base_dist"], arguments["batch_shape"], self._base_batch_shape
+        )
+
+
+def promoted_expansion(
+    base: nd.Distribution, batch_shape: tuple[int, ...], built: tuple[int, ...]
+) -> dict[str, Any]:
+    """The arguments of an expansion of `base` to `batch_shape`, when `base`
+    had batch shape `built` at the time and may since have gained leading
+    dimensions (its leaves stacked by a `vmap` or a `scan`).
+
+    As NumPyro's `promote_batch_shape` does for its `ExpandedDistribution`:
+    the new dimensions go in front of `batch_shape`, and the base gets size-1
+    dimensions where the expansion added dimensions in front of its own, so
+    that it still broadcasts.
+    """
+    base = promote_batch_shape(base)  # NumPyro's, for a NumPyro base
+    now = tuple(base.batch_shape)
+    added = len(now) - len(built)
+    if added <= 0:
+        return {"base_dist": base, "batch_shape": batch_shape}
+    between = len(batch_shape) - len(built)
+    if between:
+        axes = tuple(range(added, added + between))
+
+        def interstitial(leaf: jax.Array) -> jax.Array:
+            return jnp.expand_dims(leaf, axes)
+
+        base = jax.tree.map(interstitial, base)
+    return {"base_dist": base, "batch_shape": (*now[:added], *batch_shape)}
 
 
 class MaskedDistribution(TypedDistribution[nd.MaskedDistribution]):

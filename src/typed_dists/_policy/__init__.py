@@ -26,8 +26,10 @@ from ._dtypes import (
     BoolLike as BoolLike,
     FloatLike as FloatLike,
     IntLike as IntLike,
+    clear_caches as clear_caches,
 )
 from ._errors import (
+    ParameterAssertionError as ParameterAssertionError,
     ParameterTypeError as ParameterTypeError,
     ParameterValueError as ParameterValueError,
     ValueTypeError as ValueTypeError,

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from jaxtyping import TypeCheckError
 
-__all__ = ["ParameterTypeError", "ParameterValueError", "ValueTypeError"]
+__all__ = [
+    "ParameterAssertionError",
+    "ParameterTypeError",
+    "ParameterValueError",
+    "ValueTypeError",
+]
 
 
 class ParameterTypeError(TypeCheckError):
@@ -25,6 +30,18 @@ class ParameterValueError(ValueError):
     NumPyro's own validation it is checked only for concrete values and only
     while validation is enabled (`validate_args`, or
     `numpyro.enable_validation`); traced values inside `jax.jit` are skipped.
+    """
+
+
+class ParameterAssertionError(ParameterValueError, AssertionError):
+    """A `ParameterValueError` for an argument check NumPyro makes with `assert`.
+
+    Some NumPyro constructors check their arguments with `assert` statements
+    (a mixture's component support, `SineSkewed`'s skewness against its base).
+    typed_dists reports them like its other value errors, naming the
+    distribution and its arguments; being also an `AssertionError`, the error
+    is still caught by code written against NumPyro (`except AssertionError`,
+    `pytest.raises(AssertionError)`).
     """
 
 

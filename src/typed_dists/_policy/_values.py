@@ -100,7 +100,10 @@ def check_values(
         if is_tracer(value):
             continue
         if getattr(value, "ndim", 0) < constraint.event_dim:
+            # NumPyro's broadcast of it, traced when another parameter is.
             value = getattr(built, name)
+            if is_tracer(value):
+                continue
         # Concrete values are checked in NumPy: the same constraint, without
         # a JAX dispatch per operation (about 5 us instead of 80 us).
         array = np.asarray(value)
