@@ -116,7 +116,15 @@ def test_remembered_signatures_do_not_accept_other_shapes_or_dtypes() -> None:
         td.MultivariateNormal(jnp.zeros(3), scale_tril=jnp.eye(2))
     td.Binomial(3, probs=jnp.full(3, 0.5))
     with pytest.raises(td.ParameterTypeError, match="`total_count`"):
-        td.Binomial(jnp.full(3, 3.0), probs=jnp.full(3, 0.5))
+        td.Binomial(jnp.full(3, True), probs=jnp.full(3, 0.5))
+    # Whole-number floats are accepted; the signature remembered does not
+    # skip the check of the next call's values.
+    td.Binomial(jnp.full(3, 3.0), probs=jnp.full(3, 0.5))
+    with pytest.raises(td.ParameterValueError, match="`total_count`"):
+        td.Binomial(jnp.full(3, 2.5), probs=jnp.full(3, 0.5))
+    td.Binomial(3.0, probs=0.5)
+    with pytest.raises(td.ParameterValueError, match="`total_count`"):
+        td.Binomial(2.5, probs=0.5)
 
 
 def test_remembered_dtype_follows_the_x64_switch() -> None:

@@ -399,8 +399,6 @@ def test_zero_sum_normal() -> None:
     np.testing.assert_allclose(x.sum(-2), 0.0, atol=1e-5)
     plain = nd.ZeroSumNormal(jnp.asarray(1.5), (4, 3))
     _same(typed.log_prob(x), plain.log_prob(x))
-    with pytest.raises(td.ParameterTypeError, match="parameter `scale`"):
-        td.ZeroSumNormal(jnp.ones(2), (3,))  # a scale per batch is not NumPyro's
 
 
 def test_euler_maruyama_static_sde_fn() -> None:
@@ -559,3 +557,32 @@ def test_gaussian_copula_beta_gradients() -> None:
 def test_gaussian_copula_beta_rejects_int_concentration() -> None:
     with pytest.raises(td.ParameterTypeError, match="parameter `concentration1`"):
         td.GaussianCopulaBeta(jnp.array([2, 3, 1]), CONCENTRATION0, CORR)
+
+
+@pytest.mark.parametrize(
+    ("scale_shape", "event_shape"),
+    [((), (3,)), ((1,), (3,)), ((2,), (3,)), ((1, 1), (2, 3)), ((2,), (2, 3))],
+)
+def test_zero_sum_normal_takes_scales_that_broadcast_to_its_rotation(
+    scale_shape: tuple[int, ...], event_shape: tuple[int, ...]
+) -> None:
+    """NumPyro broadcasts `scale` against the `n - 1` rotated coordinates of
+    each event axis; the typed class takes the same shapes, stores `scale` as
+    given (float32), and has NumPyro's shapes and log-density."""
+    scale = jnp.full(scale_shape, 1.5)
+    typed = td.ZeroSumNormal(scale, event_shape)
+    plain = nd.ZeroSumNormal(scale, event_shape)
+    assert typed.scale.shape == scale_shape
+    assert (typed.batch_shape, typed.event_shape) == (
+        plain.batch_shape,
+        plain.event_shape,
+    )
+    value = plain.sample(jax.random.key(0), (2,))
+    _same(typed.log_prob(value), plain.log_prob(value))
+
+
+def test_zero_sum_normal_rejects_a_scale_per_coordinate_as_numpyro_does() -> None:
+    with pytest.raises(ValueError, match="Cannot broadcast"):
+        nd.ZeroSumNormal(jnp.ones(3), (3,))
+    with pytest.raises(td.ParameterValueError, match="`scale`"):
+        td.ZeroSumNormal(jnp.ones(3), (3,))

@@ -282,14 +282,14 @@ FLOAT_REJECTED: tuple[Kind, ...] = (
 """What a float parameter rejects."""
 
 INT_REJECTED: tuple[Kind, ...] = (
-    Kind("float32-jax", lambda v: jnp.ones(v.shape, jnp.float32), "float32"),
-    Kind("float64-numpy", lambda v: np.ones(v.shape, np.float64), "float64"),
-    Kind("float-python", lambda v: 1.0, "float"),
     Kind("bool-python", lambda v: True, "bool"),
     Kind("bool-jax", lambda v: jnp.ones(v.shape, bool), "bool"),
+    Kind("bool-numpy", lambda v: np.ones(v.shape, np.bool_), "bool"),
+    Kind("complex-python", lambda v: 1.0 + 0.5j, "complex"),
     *_COMMON,
 )
-"""What an integer parameter rejects."""
+"""What an integer parameter rejects (whole-number floats it takes, as
+NumPyro does: `tests/policy/test_every_parameter.py` checks them)."""
 
 BOOL_REJECTED: tuple[Kind, ...] = (
     Kind("int32-jax", lambda v: jnp.ones(v.shape, jnp.int32), "int32", "astype(bool)"),

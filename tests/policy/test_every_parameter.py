@@ -274,7 +274,7 @@ def _traced(transform: str, build: Callable[[jax.Array], Any], value: jax.Array)
 # message shows and the hint it gives.
 TRACERS: dict[str, tuple[np.dtype[Any], tuple[str, ...], str, str | None]] = {
     "float": (np.dtype(np.int32), ("jit", "vmap", "grad"), "int32", "astype(float)"),
-    "int": (F32, ("jit", "vmap"), "float32", None),
+    "int": (np.dtype(np.bool_), ("jit", "vmap"), "bool", None),
     "bool": (F32, ("jit", "vmap"), "float32", "astype(bool)"),
 }
 
@@ -282,10 +282,10 @@ TRACERS: dict[str, tuple[np.dtype[Any], tuple[str, ...], str, str | None]] = {
 @pytest.mark.parametrize(("g", "batch"), ONE_PARAMETER_ROWS, ids=ONE_PARAMETER_IDS)
 def test_parameters_reject_wrong_tracers(g: Generated, batch: tuple[int, ...]) -> None:
     """An int32 tracer for a float parameter (under jit, vmap and
-    grad(allow_int=True)) and a float32 tracer for an int or bool parameter
-    (jit, vmap): a ParameterTypeError naming owner and parameter, showing the
-    dtype, with the hint. One batch shape per parametrisation: the dtype is
-    checked before any shape."""
+    grad(allow_int=True)), a bool tracer for an int parameter and a float32
+    tracer for a bool parameter (jit, vmap): a ParameterTypeError naming
+    owner and parameter, showing the dtype, with the hint. One batch shape
+    per parametrisation: the dtype is checked before any shape."""
     kwargs = row_kwargs(g, batch)
     failures: list[str] = []
     count = 0
@@ -646,6 +646,12 @@ INT_INPUTS: list[tuple[str, Callable[[np.ndarray], Any]]] = [
     ("jax-int32", lambda v: jnp.asarray(v, dtype=jnp.int32)),
     ("python-int", lambda v: int(np.ravel(v)[0])),
     ("numpy-scalar", lambda v: np.int64(np.ravel(v)[0])),
+    # Whole-number floats, as counts read from data often are (NumPyro takes them).
+    ("numpy-float64", lambda v: v.astype(np.float64)),
+    ("jax-float32", lambda v: jnp.asarray(v, dtype=jnp.float32)),
+    ("jax-float16", lambda v: jnp.asarray(v, dtype=jnp.float16)),
+    ("python-float", lambda v: float(np.ravel(v)[0])),
+    ("numpy-float-scalar", lambda v: np.float32(np.ravel(v)[0])),
 ]
 
 INT_ROWS = [(g, b) for g, b in POLICY_ROWS if _int_params(g, row_kwargs(g, b))]
@@ -663,10 +669,11 @@ def test_int_parameters_exist() -> None:
 def test_int_parameter_kinds_stored_as_jax_integer(
     g: Generated, batch: tuple[int, ...]
 ) -> None:
-    """NumPy int64/int16/uint8 arrays, JAX int32 arrays, Python ints and
-    NumPy integer scalars for every integer parameter: stored as strong JAX
-    integer arrays of the value given (broadcast); integers take no part in
-    float promotion (float16 floats stay float16)."""
+    """NumPy int64/int16/uint8 arrays, JAX int32 arrays, Python ints, NumPy
+    integer scalars, and the same whole numbers as float arrays, Python
+    floats and NumPy float scalars, for every integer parameter: stored as
+    strong JAX integer arrays of the value given (broadcast); they take no
+    part in float promotion (float16 floats stay float16)."""
     kwargs = row_kwargs(g, batch)
     floats = g.float_params(kwargs)
     failures: list[str] = []
@@ -686,6 +693,45 @@ def test_int_parameter_kinds_stored_as_jax_integer(
             if failure is None and floats:
                 half = {n: kwargs[n].astype(F16) for n in floats}
                 failure = _build_failure(g, {**call, **half}, F16, _validate(g))
+            if failure is not None:
+                failures.append(f"`{name}`={kind}: {failure}")
+    _report(failures, count)
+
+
+@pytest.mark.parametrize(
+    ("g", "batch"), INT_ROWS, ids=[f"{g.id}-batch{len(b)}" for g, b in INT_ROWS]
+)
+def test_int_parameters_reject_fractions(g: Generated, batch: tuple[int, ...]) -> None:
+    """A float that is not a whole number (an array with one such element, a
+    Python float, NaN) for an integer parameter: a ParameterValueError naming
+    the owner and the parameter, whatever the validation setting (the count
+    is stored as an integer, which would drop the fraction)."""
+    kwargs = row_kwargs(g, batch)
+    failures: list[str] = []
+    count = 0
+    for name in _int_params(g, kwargs):
+        whole = np.asarray(kwargs[name], dtype=np.float32)
+        fractions = {
+            "array": whole
+            + np.where(np.arange(whole.size) == 0, 0.5, 0.0).reshape(whole.shape),
+            "python": float(np.ravel(whole)[0]) + 0.5,
+            "nan": float("nan"),
+        }
+        for kind, value in fractions.items():
+            count += 1
+            try:
+                g.constructor(**{**kwargs, name: value}, validate_args=False)
+            except td.ParameterValueError as error:
+                first = str(error).splitlines()[0]
+                failure = (
+                    None
+                    if first.startswith(f"{g.cls.__name__}:") and f"`{name}`" in first
+                    else f"message does not name {g.cls.__name__} and `{name}`: {error}"
+                )
+            except Exception as error:  # the wrong exception is a failure
+                failure = f"raised {type(error).__name__}: {error}"
+            else:
+                failure = "accepted"
             if failure is not None:
                 failures.append(f"`{name}`={kind}: {failure}")
     _report(failures, count)

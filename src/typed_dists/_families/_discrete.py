@@ -497,7 +497,8 @@ class OrderedLogistic(TypedDistribution[nd.OrderedLogistic]):
     def __init__(
         self,
         predictor: Float[FloatLike, "*#batch"],
-        cutpoints: Float[FloatLike, "*#batch k"],
+        # A scalar is one cutpoint (two categories), as NumPyro takes it.
+        cutpoints: Float[FloatLike, "*#batch k"] | Float[FloatLike, ""],
         *,
         validate_args: bool | None = None,
     ) -> None:

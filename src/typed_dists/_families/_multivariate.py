@@ -547,9 +547,11 @@ class ZeroSumNormal(TypedDistribution[nd.ZeroSumNormal]):
 
     `event_shape` gives the event, every axis of which sums to zero; `scale`
     (> 0) is the standard deviation of the normal before the constraint is
-    imposed. `scale` is a scalar: NumPyro broadcasts it against the event's
-    `n - 1` rotated coordinates, not against a batch, so its distributions
-    have no batch shape (use `.expand` for one). `event_shape` is also the
+    imposed. NumPyro broadcasts `scale` against the event's rotated
+    coordinates (`n - 1` per event axis), not against a batch: it is a scalar
+    or an array that broadcasts to them (for an event `(n,)`, shape `()`,
+    `(1,)` or `(n - 1,)`; NumPyro rejects others), and its distributions have
+    no batch shape (use `.expand` for one). `event_shape` is also the
     distribution's own property, so the argument is kept as
     `_given_event_shape`; both always hold the same value.
     """
@@ -557,12 +559,12 @@ class ZeroSumNormal(TypedDistribution[nd.ZeroSumNormal]):
     base_dist = Derived[nd.Distribution]()
     transforms = Derived[list[Transform[Any]]]()
 
-    scale: Float[Array, ""]
+    scale: Float[Array, "*#rotated"]
     _given_event_shape: tuple[int, ...] = numpyro_field("event_shape", static=True)
 
     def __init__(
         self,
-        scale: Float[FloatLike, ""],
+        scale: Float[FloatLike, "*#rotated"],
         event_shape: tuple[int, ...],
         *,
         validate_args: bool | None = None,

@@ -22,7 +22,12 @@ import numpy as np
 from beartype.door import is_bearable
 
 from ._classify import Kind, accepts, accepts_value, classify, dtype_kind
-from ._dtypes import as_float_dtype, common_float_dtype, to_int_array
+from ._dtypes import (
+    NotWholeNumberError,
+    as_float_dtype,
+    common_float_dtype,
+    to_int_array,
+)
 from ._messages import (
     option_error,
     overflow_error,
@@ -30,6 +35,7 @@ from ._messages import (
     stored_error,
     type_error,
     value_type_error,
+    whole_number_error,
 )
 from ._specs import OptionSpec, ParameterSpec
 
@@ -80,8 +86,8 @@ def check_arguments(
         common = accepted[key]
         try:
             return _promote_all(specs, options, arguments, common), common
-        except OverflowError:
-            pass  # a Python int beyond the float range: reported below
+        except (OverflowError, NotWholeNumberError):
+            pass  # a Python int beyond the float range, a count 2.5: reported below
     out, common = _check_arguments(owner, specs, options, arguments, shapes=shapes)
     if key is not None:
         if len(accepted) >= _MAX_SIGNATURES:
@@ -188,15 +194,20 @@ def _promote_all(
 _JAXTYPING_FLOATS = frozenset(cast(Any, jaxtyping.Float).dtypes)
 
 
-def _checkable(value: object) -> object:
+def _checkable(value: object, kind: Kind) -> object:
     """What beartype checks for a promotable argument: Python numbers as 0-d
-    NumPy arrays (jaxtyping does not check the dtype of a scalar), and a
-    float32 stand-in of the same shape for a float dtype that jaxtyping's
-    `Float` does not list (some 8-bit floats), whose shape is still checked."""
-    if not isinstance(value, jax.Array | np.ndarray):
-        return np.asarray(value)
-    array = cast(Any, value)
-    if array.dtype.name in _JAXTYPING_FLOATS or dtype_kind(array.dtype) != "float":
+    NumPy arrays (jaxtyping does not check the dtype of a scalar); a
+    stand-in of the same shape where the dtype was accepted by the policy
+    but is not the annotation's (a whole-number float for an integer
+    parameter, an int32 stand-in; a float dtype that jaxtyping's `Float` does
+    not list, some 8-bit floats, a float32 one): its shape is still checked."""
+    array = cast(
+        Any, value if isinstance(value, jax.Array | np.ndarray) else np.asarray(value)
+    )
+    element = dtype_kind(array.dtype)
+    if kind == "int" and element == "float":
+        return np.broadcast_to(np.zeros((), np.int32), array.shape)
+    if array.dtype.name in _JAXTYPING_FLOATS or element != "float":
         return array
     return np.broadcast_to(np.zeros((), np.float32), array.shape)
 
@@ -223,7 +234,9 @@ def _check_arguments(
                 promotable[spec.name] = _promotable(spec.kind, value)
             except OverflowError as error:
                 raise overflow_error(owner, spec, value, error) from error
-            if shapes and not is_bearable(_checkable(promotable[spec.name]), spec.hint):
+            if shapes and not is_bearable(
+                _checkable(promotable[spec.name], spec.kind), spec.hint
+            ):
                 raise shape_error(owner, spec, value, checked)
             checked.append((spec, value))
     for option in options:
@@ -234,11 +247,13 @@ def _check_arguments(
         promotable[s.name] for s in specs if s.kind == "float" and s.name in promotable
     ]
     common = common_float_dtype(floats) if floats else None
-    out = {
-        spec.name: _promote(spec.kind, promotable[spec.name], common)
-        for spec in specs
-        if spec.name in promotable
-    }
+    out: dict[str, object] = {}
+    for spec in specs:
+        if spec.name in promotable:
+            try:
+                out[spec.name] = _promote(spec.kind, promotable[spec.name], common)
+            except NotWholeNumberError as error:
+                raise whole_number_error(owner, spec, arguments[spec.name]) from error
     for option in options:
         out[option.name] = arguments[option.name]
     return out, common

@@ -16,8 +16,10 @@ itself, for a parameter of a given kind:
 - a float parameter takes Python `float` and `int` (weakly typed, PEP 484's
   numeric tower) and NumPy/JAX floating arrays and scalars of any width,
   tracers of those included;
-- an integer parameter takes Python `int` and NumPy/JAX integer arrays and
-  scalars (signed or unsigned);
+- an integer parameter (a count, never differentiated) takes Python `int`
+  and `float` and NumPy/JAX integer and floating arrays and scalars, as
+  NumPyro does (counts loaded from data are often floats); its values must
+  be whole numbers, which the promotion checks where they are concrete;
 - a bool parameter takes Python and NumPy bools and bool arrays.
 
 Everything else is rejected: bool, complex and float0 arrays where they are
@@ -137,11 +139,13 @@ def accepts(kind: Kind, argument: Argument) -> bool:
     constructor, the check of rebuilt modules and the error hints all ask it.
     Shapes are checked separately, against the parameter's annotation.
     """
+    if argument.source not in ("number", "numpy-scalar", "array"):
+        return False
+    if kind == "int":
+        return argument.kind in ("int", "float")
     if argument.source == "number":
         return argument.kind == kind or (kind == "float" and argument.kind == "int")
-    if argument.source in ("numpy-scalar", "array"):
-        return argument.kind == kind
-    return False
+    return argument.kind == kind
 
 
 def accepts_value(argument: Argument) -> bool:

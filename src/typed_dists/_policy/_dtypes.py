@@ -19,8 +19,10 @@ import numpy as np
 from jax.typing import ArrayLike
 
 from .._core._meta import trace_state_clean
+from ._classify import is_tracer
 
 __all__ = [
+    "NotWholeNumberError",
     "BoolLike",
     "FloatLike",
     "IntLike",
@@ -43,7 +45,9 @@ integer, bool or complex array is rejected at construction.
 
 IntLike: TypeAlias = ArrayLike
 """What an integer parameter (such as `total_count`) accepts, statically
-(`ArrayLike`); the integer dtype is checked at run time."""
+(`ArrayLike`). At run time it takes integers and whole-number floats (as
+NumPyro does), stored as the default integer dtype; bool, complex and float0
+arrays are rejected."""
 
 BoolLike: TypeAlias = ArrayLike
 """What an indicator parameter (such as a censoring flag or a mask) accepts,
@@ -152,16 +156,41 @@ def clear_caches() -> None:
     _cached_constant.cache_clear()
 
 
+class NotWholeNumberError(ValueError):
+    """A float given for an integer parameter holds a value that is not a
+    whole number the default integer dtype can hold (the caller names the
+    parameter)."""
+
+
 def to_int_array(value: object) -> jax.Array:
     """Convert a checked integer parameter to the default integer dtype.
 
     int32, or int64 under `jax_enable_x64`, whatever the input width: NumPyro's
     integer code paths assume it (its binomial sampler fails on an int32
-    `total_count` under x64), and counts lose nothing by it.
+    `total_count` under x64), and counts lose nothing by it. Floats (counts
+    read from data often are) are converted too, once their values are known
+    to be whole numbers in range; traced floats are converted as they are.
+
+    **Raises:** `NotWholeNumberError` for a concrete float that is not a whole
+    number, or is beyond the integer dtype's range.
     """
     dtype = jnp.dtype(jnp.result_type(int))
     if type(value) is int:
         return _number_array(value, 1.0, dtype)
     if isinstance(value, jax.Array) and value.dtype == dtype:
         return value  # already what we store: no copy, no dispatch
+    if isinstance(value, float):
+        if not value.is_integer() or not _in_range(np.asarray(value), dtype):
+            raise NotWholeNumberError(value)
+        return _number_array(int(value), 1.0, dtype)
+    kind = getattr(value, "dtype", None)
+    if kind is not None and jnp.issubdtype(kind, jnp.floating) and not is_tracer(value):
+        array = np.asarray(value, dtype=np.float64)
+        if not (np.all(np.mod(array, 1.0) == 0.0) and _in_range(array, dtype)):
+            raise NotWholeNumberError(value)
     return jnp.asarray(value, dtype=dtype)
+
+
+def _in_range(array: np.ndarray[Any, Any], dtype: np.dtype[Any]) -> bool:
+    info = np.iinfo(dtype)
+    return bool(np.all((array >= info.min) & (array <= info.max)))

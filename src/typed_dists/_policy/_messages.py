@@ -25,6 +25,7 @@ __all__ = [
     "stored_error",
     "type_error",
     "value_type_error",
+    "whole_number_error",
 ]
 
 
@@ -107,17 +108,15 @@ _HINTS: dict[Kind, dict[str, str]] = {
         "other": "Pass a Python number or a NumPy/JAX floating array.",
     },
     "int": {
-        "float": (
-            "This parameter counts things and is never differentiated; pass an "
-            "integer array, e.g. `jnp.asarray({name}, dtype=int)`, or a Python int."
-        ),
         "bool": "Pass a Python int or an integer array, not booleans.",
         "complex": "Pass a Python int or an integer array.",
         "float0": _FLOAT0.format(what="integer parameter"),
         "sequence": _SEQUENCE.format(dtype="int"),
         "none": _NONE,
         "masked": _MASKED,
-        "other": "Pass a Python int or a NumPy/JAX integer array.",
+        "other": (
+            "Pass a Python int, or a NumPy/JAX integer or whole-number float array."
+        ),
     },
     "bool": {
         "float": (
@@ -147,7 +146,7 @@ _VALUE_HINTS = {
 
 _EXPECTED: dict[Kind, str] = {
     "float": "a floating-point array or Python number",
-    "int": "an integer array or Python int",
+    "int": "an integer or whole-number array or Python number",
     "bool": "a bool array or Python bool",
 }
 
@@ -210,6 +209,18 @@ def overflow_error(
     return ParameterValueError(
         f"{owner}: parameter `{spec.name}` got {describe(value)}, "
         f"which no floating-point dtype can hold ({error})."
+    )
+
+
+def whole_number_error(
+    owner: str, spec: ParameterSpec, value: object
+) -> ParameterValueError:
+    """A float for an integer parameter that is not a whole number in range."""
+    return ParameterValueError(
+        f"{owner}: parameter `{spec.name}` counts things and takes whole "
+        f"numbers; got {describe(value)} with a value that is not a whole "
+        "number the default integer dtype can hold.\nRound it first, e.g. "
+        f"`jnp.round({spec.name})`, if that is what you mean."
     )
 
 
