@@ -149,8 +149,9 @@ def _derived(cls: type) -> dict[str, str]:
             source = textwrap.dedent(inspect.getsource(klass))
             derived.update(dict(_DERIVED.findall(source)))
             for name, value in vars(klass).items():
-                if isinstance(value, property) and value.fget and name[0] != "_":
-                    derived[name] = inspect.get_annotations(value.fget)["return"]
+                fget = getattr(value, "fget", None)
+                if isinstance(value, property | td.Derived) and fget and name[0] != "_":
+                    derived[name] = inspect.get_annotations(fget)["return"]
     return derived
 
 
@@ -235,6 +236,9 @@ def _block(cls: type[td.TypedDistribution[nd.Distribution]]) -> str:
         "assert_type(d.batch_shape, tuple[int, ...])",
         "assert_type(d.event_shape, tuple[int, ...])",
         f"assert_type(d.to_numpyro(), {_numpyro_name(cls)})",
+        # Statically, too, a typed class is a subclass of its NumPyro class.
+        f"as_numpyro: {_numpyro_name(cls)} = d",
+        "print(as_numpyro)",
         f"assert_type(d.replace(), td.{name})",
     ]
     body = textwrap.indent("\n".join(lines), "    ")

@@ -134,3 +134,30 @@ def test_python_number_constants_never_leak_tracers() -> None:
     assert jnp.allclose(eager.log_prob(0.5), traced, rtol=1e-6)
     # and reusable in a second, different trace
     assert jnp.isfinite(jax.jit(lambda s: td.Normal(unusual, s).mean)(2.0))
+
+
+def test_typed_classes_list_the_class_they_wrap_as_a_base() -> None:
+    """Every typed class names its NumPyro class as a base (what type
+    checkers read); the MRO puts the typed methods first."""
+    for name in td.__all__:
+        cls = getattr(td, name)
+        if isinstance(cls, type) and issubclass(cls, td.TypedDistribution):
+            wrapped = getattr(cls, "numpyro_class", None)
+            if wrapped is None:
+                continue  # a generic intermediate base
+            assert issubclass(cls, wrapped), name
+            written = [
+                base
+                for klass in cls.__mro__
+                for base in vars(klass).get("__orig_bases__", ())
+            ]
+            assert wrapped in written, f"{name} does not write {wrapped.__name__}"
+            mro = cls.__mro__
+            assert mro.index(td.TypedDistribution) < mro.index(wrapped), name
+
+
+def test_a_numpyro_base_other_than_the_wrapped_class_is_a_declaration_error() -> None:
+    with pytest.raises(TypeError, match="wraps Normal but lists Cauchy"):
+
+        class Wrong(td.TypedDistribution[nd.Normal], nd.Cauchy):
+            loc: Float[Array, "*#batch"]

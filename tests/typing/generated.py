@@ -87,6 +87,8 @@ def check_AsymmetricLaplace(d: td.AsymmetricLaplace, key: Array, x: Array, n: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.AsymmetricLaplace)
+    as_numpyro: nd.AsymmetricLaplace = d
+    print(as_numpyro)
     assert_type(d.replace(), td.AsymmetricLaplace)
 
 
@@ -102,6 +104,8 @@ def check_AsymmetricLaplaceQuantile(d: td.AsymmetricLaplaceQuantile, key: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.AsymmetricLaplaceQuantile)
+    as_numpyro: nd.AsymmetricLaplaceQuantile = d
+    print(as_numpyro)
     assert_type(d.replace(), td.AsymmetricLaplaceQuantile)
 
 
@@ -116,14 +120,14 @@ def check_Beta(d: td.Beta, key: Array, x: Array, n: Array, m: Array, base: td.No
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Beta)
+    as_numpyro: nd.Beta = d
+    print(as_numpyro)
     assert_type(d.replace(), td.Beta)
 
 
 def check_BetaProportion(d: td.BetaProportion, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
     assert_type(td.BetaProportion(mean=x, concentration=x), td.BetaProportion)
     assert_type(d.concentration, Array)
-    assert_type(d.concentration1, Array)
-    assert_type(d.concentration0, Array)
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
     assert_type(d.mean, Array)
@@ -131,6 +135,8 @@ def check_BetaProportion(d: td.BetaProportion, key: Array, x: Array, n: Array, m
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.BetaProportion)
+    as_numpyro: nd.BetaProportion = d
+    print(as_numpyro)
     assert_type(d.replace(), td.BetaProportion)
 
 
@@ -145,14 +151,14 @@ def check_Cauchy(d: td.Cauchy, key: Array, x: Array, n: Array, m: Array, base: t
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Cauchy)
+    as_numpyro: nd.Cauchy = d
+    print(as_numpyro)
     assert_type(d.replace(), td.Cauchy)
 
 
 def check_Chi2(d: td.Chi2, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
     assert_type(td.Chi2(df=x), td.Chi2)
     assert_type(d.df, Array)
-    assert_type(d.concentration, Array)
-    assert_type(d.rate, FloatLike)
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
     assert_type(d.mean, Array)
@@ -160,6 +166,8 @@ def check_Chi2(d: td.Chi2, key: Array, x: Array, n: Array, m: Array, base: td.No
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Chi2)
+    as_numpyro: nd.Chi2 = d
+    print(as_numpyro)
     assert_type(d.replace(), td.Chi2)
 
 
@@ -175,6 +183,8 @@ def check_Dagum(d: td.Dagum, key: Array, x: Array, n: Array, m: Array, base: td.
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Dagum)
+    as_numpyro: nd.Dagum = d
+    print(as_numpyro)
     assert_type(d.replace(), td.Dagum)
 
 
@@ -190,6 +200,8 @@ def check_DoublyTruncatedPowerLaw(d: td.DoublyTruncatedPowerLaw, key: Array, x: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.DoublyTruncatedPowerLaw)
+    as_numpyro: nd.DoublyTruncatedPowerLaw = d
+    print(as_numpyro)
     assert_type(d.replace(), td.DoublyTruncatedPowerLaw)
 
 
@@ -203,6 +215,8 @@ def check_Exponential(d: td.Exponential, key: Array, x: Array, n: Array, m: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Exponential)
+    as_numpyro: nd.Exponential = d
+    print(as_numpyro)
     assert_type(d.replace(), td.Exponential)
 
 
@@ -217,6 +231,8 @@ def check_Gamma(d: td.Gamma, key: Array, x: Array, n: Array, m: Array, base: td.
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Gamma)
+    as_numpyro: nd.Gamma = d
+    print(as_numpyro)
     assert_type(d.replace(), td.Gamma)
 
 
@@ -231,6 +247,8 @@ def check_Gompertz(d: td.Gompertz, key: Array, x: Array, n: Array, m: Array, bas
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Gompertz)
+    as_numpyro: nd.Gompertz = d
+    print(as_numpyro)
     assert_type(d.replace(), td.Gompertz)
 
 
@@ -245,6 +263,8 @@ def check_Gumbel(d: td.Gumbel, key: Array, x: Array, n: Array, m: Array, base: t
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Gumbel)
+    as_numpyro: nd.Gumbel = d
+    print(as_numpyro)
     assert_type(d.replace(), td.Gumbel)
 
 
@@ -258,6 +278,8 @@ def check_HalfCauchy(d: td.HalfCauchy, key: Array, x: Array, n: Array, m: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.HalfCauchy)
+    as_numpyro: nd.HalfCauchy = d
+    print(as_numpyro)
     assert_type(d.replace(), td.HalfCauchy)
 
 
@@ -271,6 +293,8 @@ def check_HalfNormal(d: td.HalfNormal, key: Array, x: Array, n: Array, m: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.HalfNormal)
+    as_numpyro: nd.HalfNormal = d
+    print(as_numpyro)
     assert_type(d.replace(), td.HalfNormal)
 
 
@@ -278,8 +302,6 @@ def check_InverseGamma(d: td.InverseGamma, key: Array, x: Array, n: Array, m: Ar
     assert_type(td.InverseGamma(concentration=x), td.InverseGamma)
     assert_type(d.concentration, Array)
     assert_type(d.rate, Array)
-    assert_type(d.base_dist, nd.Distribution)
-    assert_type(d.transforms, list[Transform[Any]])
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
     assert_type(d.mean, Array)
@@ -287,6 +309,8 @@ def check_InverseGamma(d: td.InverseGamma, key: Array, x: Array, n: Array, m: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.InverseGamma)
+    as_numpyro: nd.InverseGamma = d
+    print(as_numpyro)
     assert_type(d.replace(), td.InverseGamma)
 
 
@@ -301,6 +325,8 @@ def check_Kumaraswamy(d: td.Kumaraswamy, key: Array, x: Array, n: Array, m: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Kumaraswamy)
+    as_numpyro: nd.Kumaraswamy = d
+    print(as_numpyro)
     assert_type(d.replace(), td.Kumaraswamy)
 
 
@@ -315,6 +341,8 @@ def check_Laplace(d: td.Laplace, key: Array, x: Array, n: Array, m: Array, base:
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Laplace)
+    as_numpyro: nd.Laplace = d
+    print(as_numpyro)
     assert_type(d.replace(), td.Laplace)
 
 
@@ -329,6 +357,8 @@ def check_Levy(d: td.Levy, key: Array, x: Array, n: Array, m: Array, base: td.No
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Levy)
+    as_numpyro: nd.Levy = d
+    print(as_numpyro)
     assert_type(d.replace(), td.Levy)
 
 
@@ -336,8 +366,6 @@ def check_LogNormal(d: td.LogNormal, key: Array, x: Array, n: Array, m: Array, b
     assert_type(td.LogNormal(), td.LogNormal)
     assert_type(d.loc, Array)
     assert_type(d.scale, Array)
-    assert_type(d.base_dist, nd.Distribution)
-    assert_type(d.transforms, list[Transform[Any]])
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
     assert_type(d.mean, Array)
@@ -345,6 +373,8 @@ def check_LogNormal(d: td.LogNormal, key: Array, x: Array, n: Array, m: Array, b
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.LogNormal)
+    as_numpyro: nd.LogNormal = d
+    print(as_numpyro)
     assert_type(d.replace(), td.LogNormal)
 
 
@@ -352,8 +382,6 @@ def check_LogUniform(d: td.LogUniform, key: Array, x: Array, n: Array, m: Array,
     assert_type(td.LogUniform(low=x, high=x), td.LogUniform)
     assert_type(d.low, Array)
     assert_type(d.high, Array)
-    assert_type(d.base_dist, nd.Distribution)
-    assert_type(d.transforms, list[Transform[Any]])
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
     assert_type(d.mean, Array)
@@ -361,6 +389,8 @@ def check_LogUniform(d: td.LogUniform, key: Array, x: Array, n: Array, m: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.LogUniform)
+    as_numpyro: nd.LogUniform = d
+    print(as_numpyro)
     assert_type(d.replace(), td.LogUniform)
 
 
@@ -375,6 +405,8 @@ def check_Logistic(d: td.Logistic, key: Array, x: Array, n: Array, m: Array, bas
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Logistic)
+    as_numpyro: nd.Logistic = d
+    print(as_numpyro)
     assert_type(d.replace(), td.Logistic)
 
 
@@ -389,6 +421,8 @@ def check_LowerTruncatedPowerLaw(d: td.LowerTruncatedPowerLaw, key: Array, x: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.LowerTruncatedPowerLaw)
+    as_numpyro: nd.LowerTruncatedPowerLaw = d
+    print(as_numpyro)
     assert_type(d.replace(), td.LowerTruncatedPowerLaw)
 
 
@@ -403,6 +437,8 @@ def check_Normal(d: td.Normal, key: Array, x: Array, n: Array, m: Array, base: t
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Normal)
+    as_numpyro: nd.Normal = d
+    print(as_numpyro)
     assert_type(d.replace(), td.Normal)
 
 
@@ -410,8 +446,6 @@ def check_Pareto(d: td.Pareto, key: Array, x: Array, n: Array, m: Array, base: t
     assert_type(td.Pareto(scale=x, alpha=x), td.Pareto)
     assert_type(d.scale, Array)
     assert_type(d.alpha, Array)
-    assert_type(d.base_dist, nd.Distribution)
-    assert_type(d.transforms, list[Transform[Any]])
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
     assert_type(d.mean, Array)
@@ -419,6 +453,8 @@ def check_Pareto(d: td.Pareto, key: Array, x: Array, n: Array, m: Array, base: t
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Pareto)
+    as_numpyro: nd.Pareto = d
+    print(as_numpyro)
     assert_type(d.replace(), td.Pareto)
 
 
@@ -433,6 +469,8 @@ def check_SoftLaplace(d: td.SoftLaplace, key: Array, x: Array, n: Array, m: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.SoftLaplace)
+    as_numpyro: nd.SoftLaplace = d
+    print(as_numpyro)
     assert_type(d.replace(), td.SoftLaplace)
 
 
@@ -448,6 +486,8 @@ def check_StudentT(d: td.StudentT, key: Array, x: Array, n: Array, m: Array, bas
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.StudentT)
+    as_numpyro: nd.StudentT = d
+    print(as_numpyro)
     assert_type(d.replace(), td.StudentT)
 
 
@@ -462,6 +502,8 @@ def check_Uniform(d: td.Uniform, key: Array, x: Array, n: Array, m: Array, base:
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Uniform)
+    as_numpyro: nd.Uniform = d
+    print(as_numpyro)
     assert_type(d.replace(), td.Uniform)
 
 
@@ -476,6 +518,8 @@ def check_Weibull(d: td.Weibull, key: Array, x: Array, n: Array, m: Array, base:
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Weibull)
+    as_numpyro: nd.Weibull = d
+    print(as_numpyro)
     assert_type(d.replace(), td.Weibull)
 
 
@@ -490,6 +534,8 @@ def check_BernoulliLogits(d: td.BernoulliLogits, key: Array, x: Array, n: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.BernoulliLogits)
+    as_numpyro: nd.BernoulliLogits = d
+    print(as_numpyro)
     assert_type(d.replace(), td.BernoulliLogits)
 
 
@@ -504,6 +550,8 @@ def check_BernoulliProbs(d: td.BernoulliProbs, key: Array, x: Array, n: Array, m
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.BernoulliProbs)
+    as_numpyro: nd.BernoulliProbs = d
+    print(as_numpyro)
     assert_type(d.replace(), td.BernoulliProbs)
 
 
@@ -519,6 +567,8 @@ def check_BinomialLogits(d: td.BinomialLogits, key: Array, x: Array, n: Array, m
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.BinomialLogits)
+    as_numpyro: nd.BinomialLogits = d
+    print(as_numpyro)
     assert_type(d.replace(), td.BinomialLogits)
 
 
@@ -534,6 +584,8 @@ def check_BinomialProbs(d: td.BinomialProbs, key: Array, x: Array, n: Array, m: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.BinomialProbs)
+    as_numpyro: nd.BinomialProbs = d
+    print(as_numpyro)
     assert_type(d.replace(), td.BinomialProbs)
 
 
@@ -548,6 +600,8 @@ def check_CategoricalLogits(d: td.CategoricalLogits, key: Array, x: Array, n: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.CategoricalLogits)
+    as_numpyro: nd.CategoricalLogits = d
+    print(as_numpyro)
     assert_type(d.replace(), td.CategoricalLogits)
 
 
@@ -562,6 +616,8 @@ def check_CategoricalProbs(d: td.CategoricalProbs, key: Array, x: Array, n: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.CategoricalProbs)
+    as_numpyro: nd.CategoricalProbs = d
+    print(as_numpyro)
     assert_type(d.replace(), td.CategoricalProbs)
 
 
@@ -577,6 +633,8 @@ def check_Delta(d: td.Delta, key: Array, x: Array, n: Array, m: Array, base: td.
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Delta)
+    as_numpyro: nd.Delta = d
+    print(as_numpyro)
     assert_type(d.replace(), td.Delta)
 
 
@@ -591,6 +649,8 @@ def check_DiscreteUniform(d: td.DiscreteUniform, key: Array, x: Array, n: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.DiscreteUniform)
+    as_numpyro: nd.DiscreteUniform = d
+    print(as_numpyro)
     assert_type(d.replace(), td.DiscreteUniform)
 
 
@@ -605,6 +665,8 @@ def check_GeometricLogits(d: td.GeometricLogits, key: Array, x: Array, n: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.GeometricLogits)
+    as_numpyro: nd.GeometricLogits = d
+    print(as_numpyro)
     assert_type(d.replace(), td.GeometricLogits)
 
 
@@ -619,6 +681,8 @@ def check_GeometricProbs(d: td.GeometricProbs, key: Array, x: Array, n: Array, m
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.GeometricProbs)
+    as_numpyro: nd.GeometricProbs = d
+    print(as_numpyro)
     assert_type(d.replace(), td.GeometricProbs)
 
 
@@ -635,6 +699,8 @@ def check_MultinomialLogits(d: td.MultinomialLogits, key: Array, x: Array, n: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.MultinomialLogits)
+    as_numpyro: nd.MultinomialLogits = d
+    print(as_numpyro)
     assert_type(d.replace(), td.MultinomialLogits)
 
 
@@ -651,6 +717,8 @@ def check_MultinomialProbs(d: td.MultinomialProbs, key: Array, x: Array, n: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.MultinomialProbs)
+    as_numpyro: nd.MultinomialProbs = d
+    print(as_numpyro)
     assert_type(d.replace(), td.MultinomialProbs)
 
 
@@ -658,7 +726,6 @@ def check_OrderedLogistic(d: td.OrderedLogistic, key: Array, x: Array, n: Array,
     assert_type(td.OrderedLogistic(predictor=x, cutpoints=x), td.OrderedLogistic)
     assert_type(d.predictor, Array)
     assert_type(d.cutpoints, Array)
-    assert_type(d.probs, Array)
     assert_type(d.logits, Array)
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
@@ -667,6 +734,8 @@ def check_OrderedLogistic(d: td.OrderedLogistic, key: Array, x: Array, n: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.OrderedLogistic)
+    as_numpyro: nd.OrderedLogistic = d
+    print(as_numpyro)
     assert_type(d.replace(), td.OrderedLogistic)
 
 
@@ -681,6 +750,8 @@ def check_Poisson(d: td.Poisson, key: Array, x: Array, n: Array, m: Array, base:
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Poisson)
+    as_numpyro: nd.Poisson = d
+    print(as_numpyro)
     assert_type(d.replace(), td.Poisson)
 
 
@@ -688,8 +759,6 @@ def check_RelaxedBernoulliLogits(d: td.RelaxedBernoulliLogits, key: Array, x: Ar
     assert_type(td.RelaxedBernoulliLogits(temperature=x, logits=x), td.RelaxedBernoulliLogits)
     assert_type(d.temperature, Array)
     assert_type(d.logits, Array)
-    assert_type(d.base_dist, nd.Distribution)
-    assert_type(d.transforms, list[Transform[Any]])
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
     assert_type(d.mean, Array)
@@ -697,6 +766,8 @@ def check_RelaxedBernoulliLogits(d: td.RelaxedBernoulliLogits, key: Array, x: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.RelaxedBernoulliLogits)
+    as_numpyro: nd.RelaxedBernoulliLogits = d
+    print(as_numpyro)
     assert_type(d.replace(), td.RelaxedBernoulliLogits)
 
 
@@ -704,6 +775,8 @@ def check_ZeroInflatedPoisson(d: td.ZeroInflatedPoisson, key: Array, x: Array, n
     assert_type(td.ZeroInflatedPoisson(gate=x), td.ZeroInflatedPoisson)
     assert_type(d.gate, Array)
     assert_type(d.rate, Array)
+    assert_type(d.mean, Array)
+    assert_type(d.variance, Array)
     assert_type(d.base_dist, nd.Distribution)
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
@@ -712,6 +785,8 @@ def check_ZeroInflatedPoisson(d: td.ZeroInflatedPoisson, key: Array, x: Array, n
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.ZeroInflatedPoisson)
+    as_numpyro: nd.ZeroInflatedPoisson = d
+    print(as_numpyro)
     assert_type(d.replace(), td.ZeroInflatedPoisson)
 
 
@@ -725,6 +800,8 @@ def check_Unit(d: td.Unit, key: Array, x: Array, n: Array, m: Array, base: td.No
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Unit)
+    as_numpyro: nd.Unit = d
+    print(as_numpyro)
     assert_type(d.replace(), td.Unit)
 
 
@@ -743,6 +820,8 @@ def check_CAR(d: td.CAR, key: Array, x: Array, n: Array, m: Array, base: td.Norm
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.CAR)
+    as_numpyro: nd.CAR = d
+    print(as_numpyro)
     assert_type(d.replace(), td.CAR)
 
 
@@ -751,8 +830,7 @@ def check_CirculantNormal(d: td.CirculantNormal, key: Array, x: Array, n: Array,
     assert_type(td.CirculantNormal(loc=x, covariance_rfft=x), td.CirculantNormal)
     assert_type(d.loc, Array)
     assert_type(d.covariance_rfft, Array)
-    assert_type(d.base_dist, nd.Distribution)
-    assert_type(d.transforms, list[Transform[Any]])
+    assert_type(d.variance, Array)
     assert_type(d.covariance_row, Array)
     assert_type(d.covariance_matrix, Array)
     assert_type(d.log_prob(d.sample(key)), Array)
@@ -762,6 +840,8 @@ def check_CirculantNormal(d: td.CirculantNormal, key: Array, x: Array, n: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.CirculantNormal)
+    as_numpyro: nd.CirculantNormal = d
+    print(as_numpyro)
     assert_type(d.replace(), td.CirculantNormal)
 
 
@@ -775,6 +855,8 @@ def check_Dirichlet(d: td.Dirichlet, key: Array, x: Array, n: Array, m: Array, b
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Dirichlet)
+    as_numpyro: nd.Dirichlet = d
+    print(as_numpyro)
     assert_type(d.replace(), td.Dirichlet)
 
 
@@ -790,6 +872,8 @@ def check_EulerMaruyama(d: td.EulerMaruyama, key: Array, x: Array, n: Array, m: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.EulerMaruyama)
+    as_numpyro: nd.EulerMaruyama = d
+    print(as_numpyro)
     assert_type(d.replace(), td.EulerMaruyama)
 
 
@@ -799,7 +883,6 @@ def check_GaussianCopula(d: td.GaussianCopula, key: Array, x: Array, n: Array, m
     assert_type(d.marginal_dist, nd.Distribution)
     assert_type(d.correlation_cholesky, Array)
     assert_type(d.correlation_matrix, Array)
-    assert_type(d.base_dist, nd.MultivariateNormal)
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
     assert_type(d.mean, Array)
@@ -807,6 +890,8 @@ def check_GaussianCopula(d: td.GaussianCopula, key: Array, x: Array, n: Array, m
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.GaussianCopula)
+    as_numpyro: nd.GaussianCopula = d
+    print(as_numpyro)
     assert_type(d.replace(), td.GaussianCopula)
 
 
@@ -817,8 +902,6 @@ def check_GaussianCopulaBeta(d: td.GaussianCopulaBeta, key: Array, x: Array, n: 
     assert_type(d.concentration0, Array)
     assert_type(d.correlation_cholesky, Array)
     assert_type(d.correlation_matrix, Array)
-    assert_type(d.marginal_dist, nd.Beta)
-    assert_type(d.base_dist, nd.MultivariateNormal)
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
     assert_type(d.mean, Array)
@@ -826,6 +909,8 @@ def check_GaussianCopulaBeta(d: td.GaussianCopulaBeta, key: Array, x: Array, n: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.GaussianCopulaBeta)
+    as_numpyro: nd.GaussianCopulaBeta = d
+    print(as_numpyro)
     assert_type(d.replace(), td.GaussianCopulaBeta)
 
 
@@ -840,6 +925,8 @@ def check_GaussianRandomWalk(d: td.GaussianRandomWalk, key: Array, x: Array, n: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.GaussianRandomWalk)
+    as_numpyro: nd.GaussianRandomWalk = d
+    print(as_numpyro)
     assert_type(d.replace(), td.GaussianRandomWalk)
 
 
@@ -850,9 +937,6 @@ def check_GaussianStateSpace(d: td.GaussianStateSpace, key: Array, x: Array, n: 
     assert_type(d.num_steps, int)
     assert_type(d.transition_matrix, Array)
     assert_type(d.scale_tril, Array)
-    assert_type(d.base_dist, nd.Distribution)
-    assert_type(d.transforms, list[Transform[Any]])
-    assert_type(d.initial_value, Array)
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
     assert_type(d.mean, Array)
@@ -860,6 +944,8 @@ def check_GaussianStateSpace(d: td.GaussianStateSpace, key: Array, x: Array, n: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.GaussianStateSpace)
+    as_numpyro: nd.GaussianStateSpace = d
+    print(as_numpyro)
     assert_type(d.replace(), td.GaussianStateSpace)
 
 
@@ -869,10 +955,11 @@ def check_InverseWishart(d: td.InverseWishart, key: Array, x: Array, n: Array, m
     assert_type(td.InverseWishart(concentration=x, scale_tril=x), td.InverseWishart)
     assert_type(d.concentration, Array)
     assert_type(d.scale_tril, Array)
+    assert_type(d.mean, Array)
+    assert_type(d.variance, Array)
     assert_type(d.scale_matrix, Array)
     assert_type(d.rate_matrix, Array)
-    assert_type(d.base_dist, nd.Distribution)
-    assert_type(d.transforms, list[Transform[Any]])
+    assert_type(d.mode, Array)
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
     assert_type(d.mean, Array)
@@ -880,6 +967,8 @@ def check_InverseWishart(d: td.InverseWishart, key: Array, x: Array, n: Array, m
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.InverseWishart)
+    as_numpyro: nd.InverseWishart = d
+    print(as_numpyro)
     assert_type(d.replace(), td.InverseWishart)
 
 
@@ -889,6 +978,8 @@ def check_InverseWishartCholesky(d: td.InverseWishartCholesky, key: Array, x: Ar
     assert_type(td.InverseWishartCholesky(concentration=x, scale_tril=x), td.InverseWishartCholesky)
     assert_type(d.concentration, Array)
     assert_type(d.scale_tril, Array)
+    assert_type(d.mean, Array)
+    assert_type(d.variance, Array)
     assert_type(d.scale_matrix, Array)
     assert_type(d.rate_matrix, Array)
     assert_type(d.log_prob(d.sample(key)), Array)
@@ -898,6 +989,8 @@ def check_InverseWishartCholesky(d: td.InverseWishartCholesky, key: Array, x: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.InverseWishartCholesky)
+    as_numpyro: nd.InverseWishartCholesky = d
+    print(as_numpyro)
     assert_type(d.replace(), td.InverseWishartCholesky)
 
 
@@ -906,8 +999,6 @@ def check_LKJ(d: td.LKJ, key: Array, x: Array, n: Array, m: Array, base: td.Norm
     assert_type(d.dimension, int)
     assert_type(d.concentration, Array)
     assert_type(d.sample_method, Literal['onion', 'cvine'])
-    assert_type(d.base_dist, nd.Distribution)
-    assert_type(d.transforms, list[Transform[Any]])
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
     assert_type(d.mean, Array)
@@ -915,6 +1006,8 @@ def check_LKJ(d: td.LKJ, key: Array, x: Array, n: Array, m: Array, base: td.Norm
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.LKJ)
+    as_numpyro: nd.LKJ = d
+    print(as_numpyro)
     assert_type(d.replace(), td.LKJ)
 
 
@@ -930,6 +1023,8 @@ def check_LKJCholesky(d: td.LKJCholesky, key: Array, x: Array, n: Array, m: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.LKJCholesky)
+    as_numpyro: nd.LKJCholesky = d
+    print(as_numpyro)
     assert_type(d.replace(), td.LKJCholesky)
 
 
@@ -938,6 +1033,7 @@ def check_LowRankMultivariateNormal(d: td.LowRankMultivariateNormal, key: Array,
     assert_type(d.loc, Array)
     assert_type(d.cov_factor, Array)
     assert_type(d.cov_diag, Array)
+    assert_type(d.variance, Array)
     assert_type(d.scale_tril, Array)
     assert_type(d.covariance_matrix, Array)
     assert_type(d.precision_matrix, Array)
@@ -948,6 +1044,8 @@ def check_LowRankMultivariateNormal(d: td.LowRankMultivariateNormal, key: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.LowRankMultivariateNormal)
+    as_numpyro: nd.LowRankMultivariateNormal = d
+    print(as_numpyro)
     assert_type(d.replace(), td.LowRankMultivariateNormal)
 
 
@@ -963,6 +1061,8 @@ def check_MatrixNormal(d: td.MatrixNormal, key: Array, x: Array, n: Array, m: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.MatrixNormal)
+    as_numpyro: nd.MatrixNormal = d
+    print(as_numpyro)
     assert_type(d.replace(), td.MatrixNormal)
 
 
@@ -982,6 +1082,8 @@ def check_MultivariateNormal(d: td.MultivariateNormal, key: Array, x: Array, n: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.MultivariateNormal)
+    as_numpyro: nd.MultivariateNormal = d
+    print(as_numpyro)
     assert_type(d.replace(), td.MultivariateNormal)
 
 
@@ -1000,6 +1102,8 @@ def check_MultivariateStudentT(d: td.MultivariateStudentT, key: Array, x: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.MultivariateStudentT)
+    as_numpyro: nd.MultivariateStudentT = d
+    print(as_numpyro)
     assert_type(d.replace(), td.MultivariateStudentT)
 
 
@@ -1009,10 +1113,10 @@ def check_Wishart(d: td.Wishart, key: Array, x: Array, n: Array, m: Array, base:
     assert_type(td.Wishart(concentration=x, scale_tril=x), td.Wishart)
     assert_type(d.concentration, Array)
     assert_type(d.scale_tril, Array)
+    assert_type(d.mean, Array)
+    assert_type(d.variance, Array)
     assert_type(d.scale_matrix, Array)
     assert_type(d.rate_matrix, Array)
-    assert_type(d.base_dist, nd.Distribution)
-    assert_type(d.transforms, list[Transform[Any]])
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
     assert_type(d.mean, Array)
@@ -1020,6 +1124,8 @@ def check_Wishart(d: td.Wishart, key: Array, x: Array, n: Array, m: Array, base:
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Wishart)
+    as_numpyro: nd.Wishart = d
+    print(as_numpyro)
     assert_type(d.replace(), td.Wishart)
 
 
@@ -1029,6 +1135,8 @@ def check_WishartCholesky(d: td.WishartCholesky, key: Array, x: Array, n: Array,
     assert_type(td.WishartCholesky(concentration=x, scale_tril=x), td.WishartCholesky)
     assert_type(d.concentration, Array)
     assert_type(d.scale_tril, Array)
+    assert_type(d.mean, Array)
+    assert_type(d.variance, Array)
     assert_type(d.scale_matrix, Array)
     assert_type(d.rate_matrix, Array)
     assert_type(d.log_prob(d.sample(key)), Array)
@@ -1038,14 +1146,14 @@ def check_WishartCholesky(d: td.WishartCholesky, key: Array, x: Array, n: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.WishartCholesky)
+    as_numpyro: nd.WishartCholesky = d
+    print(as_numpyro)
     assert_type(d.replace(), td.WishartCholesky)
 
 
 def check_ZeroSumNormal(d: td.ZeroSumNormal, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
     assert_type(td.ZeroSumNormal(scale=x, event_shape=(3,)), td.ZeroSumNormal)
     assert_type(d.scale, Array)
-    assert_type(d.base_dist, nd.Distribution)
-    assert_type(d.transforms, list[Transform[Any]])
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
     assert_type(d.mean, Array)
@@ -1053,6 +1161,8 @@ def check_ZeroSumNormal(d: td.ZeroSumNormal, key: Array, x: Array, n: Array, m: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.ZeroSumNormal)
+    as_numpyro: nd.ZeroSumNormal = d
+    print(as_numpyro)
     assert_type(d.replace(), td.ZeroSumNormal)
 
 
@@ -1066,6 +1176,8 @@ def check_ProjectedNormal(d: td.ProjectedNormal, key: Array, x: Array, n: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.ProjectedNormal)
+    as_numpyro: nd.ProjectedNormal = d
+    print(as_numpyro)
     assert_type(d.replace(), td.ProjectedNormal)
 
 
@@ -1084,6 +1196,8 @@ def check_SineBivariateVonMises(d: td.SineBivariateVonMises, key: Array, x: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.SineBivariateVonMises)
+    as_numpyro: nd.SineBivariateVonMises = d
+    print(as_numpyro)
     assert_type(d.replace(), td.SineBivariateVonMises)
 
 
@@ -1098,6 +1212,8 @@ def check_SineSkewed(d: td.SineSkewed, key: Array, x: Array, n: Array, m: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.SineSkewed)
+    as_numpyro: nd.SineSkewed = d
+    print(as_numpyro)
     assert_type(d.replace(), td.SineSkewed)
 
 
@@ -1112,6 +1228,8 @@ def check_VonMises(d: td.VonMises, key: Array, x: Array, n: Array, m: Array, bas
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.VonMises)
+    as_numpyro: nd.VonMises = d
+    print(as_numpyro)
     assert_type(d.replace(), td.VonMises)
 
 
@@ -1127,6 +1245,8 @@ def check_BetaBinomial(d: td.BetaBinomial, key: Array, x: Array, n: Array, m: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.BetaBinomial)
+    as_numpyro: nd.BetaBinomial = d
+    print(as_numpyro)
     assert_type(d.replace(), td.BetaBinomial)
 
 
@@ -1142,6 +1262,8 @@ def check_BetaNegativeBinomial(d: td.BetaNegativeBinomial, key: Array, x: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.BetaNegativeBinomial)
+    as_numpyro: nd.BetaNegativeBinomial = d
+    print(as_numpyro)
     assert_type(d.replace(), td.BetaNegativeBinomial)
 
 
@@ -1157,6 +1279,8 @@ def check_DirichletMultinomial(d: td.DirichletMultinomial, key: Array, x: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.DirichletMultinomial)
+    as_numpyro: nd.DirichletMultinomial = d
+    print(as_numpyro)
     assert_type(d.replace(), td.DirichletMultinomial)
 
 
@@ -1171,6 +1295,8 @@ def check_GammaPoisson(d: td.GammaPoisson, key: Array, x: Array, n: Array, m: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.GammaPoisson)
+    as_numpyro: nd.GammaPoisson = d
+    print(as_numpyro)
     assert_type(d.replace(), td.GammaPoisson)
 
 
@@ -1185,6 +1311,8 @@ def check_NegativeBinomial2(d: td.NegativeBinomial2, key: Array, x: Array, n: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.NegativeBinomial2)
+    as_numpyro: nd.NegativeBinomial2 = d
+    print(as_numpyro)
     assert_type(d.replace(), td.NegativeBinomial2)
 
 
@@ -1192,8 +1320,6 @@ def check_NegativeBinomialLogits(d: td.NegativeBinomialLogits, key: Array, x: Ar
     assert_type(td.NegativeBinomialLogits(total_count=x, logits=x), td.NegativeBinomialLogits)
     assert_type(d.total_count, Array)
     assert_type(d.logits, Array)
-    assert_type(d.concentration, Array)
-    assert_type(d.rate, Array)
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
     assert_type(d.mean, Array)
@@ -1201,6 +1327,8 @@ def check_NegativeBinomialLogits(d: td.NegativeBinomialLogits, key: Array, x: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.NegativeBinomialLogits)
+    as_numpyro: nd.NegativeBinomialLogits = d
+    print(as_numpyro)
     assert_type(d.replace(), td.NegativeBinomialLogits)
 
 
@@ -1208,8 +1336,6 @@ def check_NegativeBinomialProbs(d: td.NegativeBinomialProbs, key: Array, x: Arra
     assert_type(td.NegativeBinomialProbs(total_count=x, probs=x), td.NegativeBinomialProbs)
     assert_type(d.total_count, Array)
     assert_type(d.probs, Array)
-    assert_type(d.concentration, Array)
-    assert_type(d.rate, Array)
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
     assert_type(d.mean, Array)
@@ -1217,6 +1343,8 @@ def check_NegativeBinomialProbs(d: td.NegativeBinomialProbs, key: Array, x: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.NegativeBinomialProbs)
+    as_numpyro: nd.NegativeBinomialProbs = d
+    print(as_numpyro)
     assert_type(d.replace(), td.NegativeBinomialProbs)
 
 
@@ -1230,13 +1358,14 @@ def check_ExpandedDistribution(d: td.ExpandedDistribution, key: Array, x: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.ExpandedDistribution)
+    as_numpyro: nd.ExpandedDistribution = d
+    print(as_numpyro)
     assert_type(d.replace(), td.ExpandedDistribution)
 
 
 def check_FoldedDistribution(d: td.FoldedDistribution, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
     assert_type(td.FoldedDistribution(base_dist=base), td.FoldedDistribution)
     assert_type(d.base_dist, nd.Distribution)
-    assert_type(d.transforms, list[Transform[Any]])
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
     assert_type(d.mean, Array)
@@ -1244,6 +1373,8 @@ def check_FoldedDistribution(d: td.FoldedDistribution, key: Array, x: Array, n: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.FoldedDistribution)
+    as_numpyro: nd.FoldedDistribution = d
+    print(as_numpyro)
     assert_type(d.replace(), td.FoldedDistribution)
 
 
@@ -1256,6 +1387,8 @@ def check_ImproperUniform(d: td.ImproperUniform, key: Array, x: Array, n: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.ImproperUniform)
+    as_numpyro: nd.ImproperUniform = d
+    print(as_numpyro)
     assert_type(d.replace(), td.ImproperUniform)
 
 
@@ -1270,6 +1403,8 @@ def check_Independent(d: td.Independent, key: Array, x: Array, n: Array, m: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.Independent)
+    as_numpyro: nd.Independent = d
+    print(as_numpyro)
     assert_type(d.replace(), td.Independent)
 
 
@@ -1283,6 +1418,8 @@ def check_MaskedDistribution(d: td.MaskedDistribution, key: Array, x: Array, n: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.MaskedDistribution)
+    as_numpyro: nd.MaskedDistribution = d
+    print(as_numpyro)
     assert_type(d.replace(), td.MaskedDistribution)
 
 
@@ -1297,6 +1434,8 @@ def check_TransformedDistribution(d: td.TransformedDistribution, key: Array, x: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.TransformedDistribution)
+    as_numpyro: nd.TransformedDistribution = d
+    print(as_numpyro)
     assert_type(d.replace(), td.TransformedDistribution)
 
 
@@ -1312,6 +1451,8 @@ def check_IntervalCensoredDistribution(d: td.IntervalCensoredDistribution, key: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.IntervalCensoredDistribution)
+    as_numpyro: nd.IntervalCensoredDistribution = d
+    print(as_numpyro)
     assert_type(d.replace(), td.IntervalCensoredDistribution)
 
 
@@ -1326,6 +1467,8 @@ def check_LeftCensoredDistribution(d: td.LeftCensoredDistribution, key: Array, x
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.LeftCensoredDistribution)
+    as_numpyro: nd.LeftCensoredDistribution = d
+    print(as_numpyro)
     assert_type(d.replace(), td.LeftCensoredDistribution)
 
 
@@ -1340,6 +1483,8 @@ def check_LeftTruncatedDistribution(d: td.LeftTruncatedDistribution, key: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.LeftTruncatedDistribution)
+    as_numpyro: nd.LeftTruncatedDistribution = d
+    print(as_numpyro)
     assert_type(d.replace(), td.LeftTruncatedDistribution)
 
 
@@ -1354,6 +1499,8 @@ def check_LeftTruncatedGamma(d: td.LeftTruncatedGamma, key: Array, x: Array, n: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.LeftTruncatedGamma)
+    as_numpyro: nd.LeftTruncatedGamma = d
+    print(as_numpyro)
     assert_type(d.replace(), td.LeftTruncatedGamma)
 
 
@@ -1368,6 +1515,8 @@ def check_RightCensoredDistribution(d: td.RightCensoredDistribution, key: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.RightCensoredDistribution)
+    as_numpyro: nd.RightCensoredDistribution = d
+    print(as_numpyro)
     assert_type(d.replace(), td.RightCensoredDistribution)
 
 
@@ -1382,6 +1531,8 @@ def check_RightTruncatedDistribution(d: td.RightTruncatedDistribution, key: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.RightTruncatedDistribution)
+    as_numpyro: nd.RightTruncatedDistribution = d
+    print(as_numpyro)
     assert_type(d.replace(), td.RightTruncatedDistribution)
 
 
@@ -1396,6 +1547,8 @@ def check_RightTruncatedGamma(d: td.RightTruncatedGamma, key: Array, x: Array, n
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.RightTruncatedGamma)
+    as_numpyro: nd.RightTruncatedGamma = d
+    print(as_numpyro)
     assert_type(d.replace(), td.RightTruncatedGamma)
 
 
@@ -1408,6 +1561,8 @@ def check_TruncatedPolyaGamma(d: td.TruncatedPolyaGamma, key: Array, x: Array, n
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.TruncatedPolyaGamma)
+    as_numpyro: nd.TruncatedPolyaGamma = d
+    print(as_numpyro)
     assert_type(d.replace(), td.TruncatedPolyaGamma)
 
 
@@ -1423,6 +1578,8 @@ def check_TwoSidedTruncatedDistribution(d: td.TwoSidedTruncatedDistribution, key
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.TwoSidedTruncatedDistribution)
+    as_numpyro: nd.TwoSidedTruncatedDistribution = d
+    print(as_numpyro)
     assert_type(d.replace(), td.TwoSidedTruncatedDistribution)
 
 
@@ -1438,6 +1595,8 @@ def check_TwoSidedTruncatedGamma(d: td.TwoSidedTruncatedGamma, key: Array, x: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.TwoSidedTruncatedGamma)
+    as_numpyro: nd.TwoSidedTruncatedGamma = d
+    print(as_numpyro)
     assert_type(d.replace(), td.TwoSidedTruncatedGamma)
 
 
@@ -1446,7 +1605,8 @@ def check_HurdleGamma(d: td.HurdleGamma, key: Array, x: Array, n: Array, m: Arra
     assert_type(d.gate, Array)
     assert_type(d.concentration, Array)
     assert_type(d.rate, Array)
-    assert_type(d.base_dist, nd.Distribution)
+    assert_type(d.mean, Array)
+    assert_type(d.variance, Array)
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
     assert_type(d.mean, Array)
@@ -1454,6 +1614,8 @@ def check_HurdleGamma(d: td.HurdleGamma, key: Array, x: Array, n: Array, m: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.HurdleGamma)
+    as_numpyro: nd.HurdleGamma = d
+    print(as_numpyro)
     assert_type(d.replace(), td.HurdleGamma)
 
 
@@ -1462,7 +1624,8 @@ def check_HurdleLogNormal(d: td.HurdleLogNormal, key: Array, x: Array, n: Array,
     assert_type(d.gate, Array)
     assert_type(d.loc, Array)
     assert_type(d.scale, Array)
-    assert_type(d.base_dist, nd.Distribution)
+    assert_type(d.mean, Array)
+    assert_type(d.variance, Array)
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
     assert_type(d.mean, Array)
@@ -1470,6 +1633,8 @@ def check_HurdleLogNormal(d: td.HurdleLogNormal, key: Array, x: Array, n: Array,
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.HurdleLogNormal)
+    as_numpyro: nd.HurdleLogNormal = d
+    print(as_numpyro)
     assert_type(d.replace(), td.HurdleLogNormal)
 
 
@@ -1477,6 +1642,8 @@ def check_HurdleLogits(d: td.HurdleLogits, key: Array, x: Array, n: Array, m: Ar
     assert_type(td.HurdleLogits(base_dist=base, gate_logits=x), td.HurdleLogits)
     assert_type(d.base_dist, nd.Distribution)
     assert_type(d.gate_logits, Array)
+    assert_type(d.mean, Array)
+    assert_type(d.variance, Array)
     assert_type(d.gate, Array)
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
@@ -1485,6 +1652,8 @@ def check_HurdleLogits(d: td.HurdleLogits, key: Array, x: Array, n: Array, m: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.HurdleLogits)
+    as_numpyro: nd.HurdleLogits = d
+    print(as_numpyro)
     assert_type(d.replace(), td.HurdleLogits)
 
 
@@ -1492,6 +1661,8 @@ def check_HurdlePoisson(d: td.HurdlePoisson, key: Array, x: Array, n: Array, m: 
     assert_type(td.HurdlePoisson(gate=x), td.HurdlePoisson)
     assert_type(d.gate, Array)
     assert_type(d.rate, Array)
+    assert_type(d.mean, Array)
+    assert_type(d.variance, Array)
     assert_type(d.base_dist, nd.Distribution)
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
@@ -1500,6 +1671,8 @@ def check_HurdlePoisson(d: td.HurdlePoisson, key: Array, x: Array, n: Array, m: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.HurdlePoisson)
+    as_numpyro: nd.HurdlePoisson = d
+    print(as_numpyro)
     assert_type(d.replace(), td.HurdlePoisson)
 
 
@@ -1507,6 +1680,8 @@ def check_HurdleProbs(d: td.HurdleProbs, key: Array, x: Array, n: Array, m: Arra
     assert_type(td.HurdleProbs(base_dist=base, gate=x), td.HurdleProbs)
     assert_type(d.base_dist, nd.Distribution)
     assert_type(d.gate, Array)
+    assert_type(d.mean, Array)
+    assert_type(d.variance, Array)
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
     assert_type(d.mean, Array)
@@ -1514,15 +1689,13 @@ def check_HurdleProbs(d: td.HurdleProbs, key: Array, x: Array, n: Array, m: Arra
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.HurdleProbs)
+    as_numpyro: nd.HurdleProbs = d
+    print(as_numpyro)
     assert_type(d.replace(), td.HurdleProbs)
 
 
 def check_MixtureGeneral(d: td.MixtureGeneral, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
     assert_type(td.MixtureGeneral(mixing_distribution=mixing, component_distributions=[base, base]), td.MixtureGeneral)
-    assert_type(d.mixture_size, int)
-    assert_type(d.mixture_dim, int)
-    assert_type(d.component_mean, Array)
-    assert_type(d.component_variance, Array)
     assert_type(d.mixing_distribution, Mixing)
     assert_type(d.component_distributions, list[nd.Distribution])
     assert_type(d.log_prob(d.sample(key)), Array)
@@ -1532,15 +1705,13 @@ def check_MixtureGeneral(d: td.MixtureGeneral, key: Array, x: Array, n: Array, m
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.MixtureGeneral)
+    as_numpyro: nd.MixtureGeneral = d
+    print(as_numpyro)
     assert_type(d.replace(), td.MixtureGeneral)
 
 
 def check_MixtureSameFamily(d: td.MixtureSameFamily, key: Array, x: Array, n: Array, m: Array, base: td.Normal, gamma: td.Gamma, mixing: td.CategoricalProbs, support: constraints.Constraint[Any]) -> None:
     assert_type(td.MixtureSameFamily(mixing_distribution=mixing, component_distribution=base), td.MixtureSameFamily)
-    assert_type(d.mixture_size, int)
-    assert_type(d.mixture_dim, int)
-    assert_type(d.component_mean, Array)
-    assert_type(d.component_variance, Array)
     assert_type(d.mixing_distribution, Mixing)
     assert_type(d.component_distribution, nd.Distribution)
     assert_type(d.log_prob(d.sample(key)), Array)
@@ -1550,6 +1721,8 @@ def check_MixtureSameFamily(d: td.MixtureSameFamily, key: Array, x: Array, n: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.MixtureSameFamily)
+    as_numpyro: nd.MixtureSameFamily = d
+    print(as_numpyro)
     assert_type(d.replace(), td.MixtureSameFamily)
 
 
@@ -1557,6 +1730,8 @@ def check_ZeroInflatedLogits(d: td.ZeroInflatedLogits, key: Array, x: Array, n: 
     assert_type(td.ZeroInflatedLogits(base_dist=base, gate_logits=x), td.ZeroInflatedLogits)
     assert_type(d.base_dist, nd.Distribution)
     assert_type(d.gate_logits, Array)
+    assert_type(d.mean, Array)
+    assert_type(d.variance, Array)
     assert_type(d.gate, Array)
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
@@ -1565,6 +1740,8 @@ def check_ZeroInflatedLogits(d: td.ZeroInflatedLogits, key: Array, x: Array, n: 
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.ZeroInflatedLogits)
+    as_numpyro: nd.ZeroInflatedLogits = d
+    print(as_numpyro)
     assert_type(d.replace(), td.ZeroInflatedLogits)
 
 
@@ -1572,6 +1749,8 @@ def check_ZeroInflatedProbs(d: td.ZeroInflatedProbs, key: Array, x: Array, n: Ar
     assert_type(td.ZeroInflatedProbs(base_dist=base, gate=x), td.ZeroInflatedProbs)
     assert_type(d.base_dist, nd.Distribution)
     assert_type(d.gate, Array)
+    assert_type(d.mean, Array)
+    assert_type(d.variance, Array)
     assert_type(d.log_prob(d.sample(key)), Array)
     assert_type(d.sample(key, (2,)), Array)
     assert_type(d.mean, Array)
@@ -1579,4 +1758,6 @@ def check_ZeroInflatedProbs(d: td.ZeroInflatedProbs, key: Array, x: Array, n: Ar
     assert_type(d.batch_shape, tuple[int, ...])
     assert_type(d.event_shape, tuple[int, ...])
     assert_type(d.to_numpyro(), nd.ZeroInflatedProbs)
+    as_numpyro: nd.ZeroInflatedProbs = d
+    print(as_numpyro)
     assert_type(d.replace(), td.ZeroInflatedProbs)

@@ -10,6 +10,7 @@ from typing import assert_type, cast
 import jax
 import jax.numpy as jnp
 import numpy as np
+import numpyro.distributions as nd
 
 import typed_dists as td
 
@@ -60,3 +61,17 @@ def transformations(x: jax.Array) -> None:
     assert_type(cast(jax.Array, jax.jit(_log_density)(x, x)), jax.Array)
     assert_type(cast(td.Normal, jax.jit(_build)(x)), td.Normal)
     assert_type(cast(jax.Array, jax.grad(_log_density)(x, x)), jax.Array)
+
+
+def _numpyro_normal_mean(d: nd.Normal) -> jax.Array:
+    """A function written for NumPyro's class."""
+    return jnp.asarray(d.loc)
+
+
+def numpyro_annotated_code(probs: jax.Array, locs: jax.Array) -> None:
+    # A typed distribution is its NumPyro class, for checkers too: NumPyro's
+    # own annotated signatures, and user code written for NumPyro, take it.
+    _numpyro_normal_mean(td.Normal(0.0, 1.0))
+    mixture = nd.MixtureSameFamily(td.Categorical(probs=probs), td.Normal(locs, 1.0))
+    plain: nd.BernoulliProbs = td.Bernoulli(probs=0.5)
+    print(mixture, plain)

@@ -58,7 +58,9 @@ class ShiftedExponential(nd.Distribution):
         return jnp.log(self.rate) - self.rate * (jnp.asarray(value) - self.loc)
 
 
-class TypedShiftedExponential(td.TypedDistribution[ShiftedExponential]):
+class TypedShiftedExponential(
+    td.TypedDistribution[ShiftedExponential], ShiftedExponential
+):
     """The typed wrapper: a declaration, as for the built-in distributions."""
 
     loc: Float[Array, "*#batch"]
@@ -78,6 +80,8 @@ def use(key: jax.Array) -> jax.Array:
     d = TypedShiftedExponential(1.0, jnp.array([0.5, 2.0]))
     assert_type(d.loc, Array)
     assert_type(d.to_numpyro(), ShiftedExponential)
+    plain: ShiftedExponential = d  # the typed class is the NumPyro class
+    print(plain)
     value = d.sample(key)
     assert_type(value, Array)
     return d.log_prob(value)

@@ -3,7 +3,7 @@
 A typed distribution is declared like a table:
 
 ```python
-class Normal(TypedDistribution[numpyro.distributions.Normal]):
+class Normal(TypedDistribution[dist.Normal], dist.Normal):
     loc: Float[Array, "*#batch"]        # stored fields, as NumPyro stores them
     scale: Float[Array, "*#batch"]
 
@@ -17,7 +17,9 @@ class Normal(TypedDistribution[numpyro.distributions.Normal]):
         self._construct(loc=loc, scale=scale, validate_args=validate_args)
 ```
 
-The generic parameter names the NumPyro class that is wrapped. The `__init__`
+The generic parameter names the NumPyro class that is wrapped (`dist` is
+`numpyro.distributions`), and the class is listed as a base too, so that type
+checkers see a typed `Normal` as a NumPyro `Normal`. The `__init__`
 signature is the public, statically typed constructor; its jaxtyping
 annotations are also read when the class is created, into the class's record
 (`_record`), as the run-time specification. `_construct` (`_construct.py`)
@@ -254,7 +256,12 @@ class TypedDistribution(
                 field in self.__dict__ for field in names
             ):
                 raise AttributeError(name)
-            return getattr(numpyro_of(self), name)
+            value = getattr(numpyro_of(self), name)
+            if isinstance(value, Distribution):
+                # An inner distribution (a LogNormal's `base_dist`): typed, so
+                # that code handed it (reparametrisers, users) gets a typed one.
+                return to_typed(value)
+            return value
 
     # -- NumPyro's wrappers, typed ---------------------------------------------
 
@@ -287,21 +294,25 @@ class TypedDistribution(
     def event_shape(self) -> tuple[int, ...]:
         return tuple(numpyro_of(self).event_shape)
 
-    @property
-    def support(self) -> constraints.Constraint[Any]:
-        support: constraints.Constraint[Any] = numpyro_of(self).support
-        return support
+    if not TYPE_CHECKING:
+        # NumPyro declares these on each class (as class attributes, properties
+        # or cached `lazy_property`s); here they are read from the wrapped
+        # instance. Type checkers see NumPyro's declarations: a typed class
+        # lists its NumPyro class as a base, and a second, different
+        # declaration here would conflict with the first.
 
-    # NumPyro declares these as class attributes; here they are read from the
-    # wrapped instance, hence properties (an override both checkers report).
-    @property
-    def has_enumerate_support(self) -> bool:  # type: ignore[override]  # pyright: ignore[reportIncompatibleVariableOverride]
-        return bool(numpyro_of(self).has_enumerate_support)
+        @property
+        def support(self) -> constraints.Constraint[Any]:
+            support: constraints.Constraint[Any] = numpyro_of(self).support
+            return support
 
-    # Likewise (a class attribute in NumPyro, read from the instance here).
-    @property
-    def reparametrized_params(self) -> list[str]:  # type: ignore[override]  # pyright: ignore[reportIncompatibleVariableOverride]
-        return list(numpyro_of(self).reparametrized_params)
+        @property
+        def has_enumerate_support(self) -> bool:
+            return bool(numpyro_of(self).has_enumerate_support)
+
+        @property
+        def reparametrized_params(self) -> list[str]:
+            return list(numpyro_of(self).reparametrized_params)
 
     @property
     def has_rsample(self) -> bool:
@@ -348,17 +359,19 @@ class TypedDistribution(
     def _validate_sample(self, value: Any) -> Any:
         return numpyro_of(self)._validate_sample(value)
 
-    @property
-    def mean(self) -> Array:
-        return _array(numpyro_of(self).mean)
+    if not TYPE_CHECKING:  # NumPyro's declarations, for checkers (above)
 
-    @property
-    def variance(self) -> Array:
-        return _array(numpyro_of(self).variance)
+        @property
+        def mean(self) -> Array:
+            return _array(numpyro_of(self).mean)
 
-    @property
-    def mode(self) -> Array:
-        return _array(numpyro_of(self).mode)
+        @property
+        def variance(self) -> Array:
+            return _array(numpyro_of(self).variance)
+
+        @property
+        def mode(self) -> Array:
+            return _array(numpyro_of(self).mode)
 
     def entropy(self) -> Array:
         return _array(numpyro_of(self).entropy())

@@ -16,6 +16,7 @@ from numpyro.distributions import Distribution
 
 from .._interop._convert import to_typed
 from ._construct import numpyro_of
+from ._meta import LazyPropertyBase
 from ._record import ATTRIBUTE_KEY, BOOKKEEPING_KEY, NAME_KEY
 
 if TYPE_CHECKING:
@@ -82,12 +83,15 @@ def bookkeeping_field(read: Callable[[Any], Any]) -> Any:
     return eqx.field(static=True, repr=False, metadata={BOOKKEEPING_KEY: read})
 
 
-class Derived(Generic[T]):
+class Derived(LazyPropertyBase, Generic[T]):
     """A read-only attribute that NumPyro derives from the stored parameters.
 
     For example `MultivariateNormal.covariance_matrix` when the distribution
     stores `scale_tril`, or `BernoulliProbs.logits`. Reading it asks the NumPyro
-    distribution, so the value is exactly NumPyro's.
+    distribution, so the value is exactly NumPyro's. Declared as a decorator
+    on a method whose return annotation is the attribute's type (its body is
+    never run); the older form `name = Derived[T]()` works too, but type
+    checkers then read NumPyro's declaration of `name` where it has one.
 
     ```python
     import numpyro.distributions as dist
@@ -96,9 +100,11 @@ class Derived(Generic[T]):
     import typed_dists as td
 
 
-    class Probs(td.TypedDistribution[dist.BernoulliProbs]):
+    class Probs(td.TypedDistribution[dist.BernoulliProbs], dist.BernoulliProbs):
         probs: Float[Array, "*#batch"]
-        logits = td.Derived[Float[Array, "*#batch"]]()  # NumPyro computes it
+
+        @td.Derived  # NumPyro computes it on first use
+        def logits(self) -> Float[Array, "*#batch"]: ...
 
         def __init__(
             self,
@@ -114,6 +120,14 @@ class Derived(Generic[T]):
     """
 
     name: str
+    fget: Callable[[Any], T] | None
+    """The method it decorates (its return annotation is the attribute's type
+    for checkers and documentation; its body is never run)."""
+
+    def __init__(self, fget: Callable[[Any], T] | None = None) -> None:
+        self.fget = fget
+        if fget is not None:
+            self.__doc__ = fget.__doc__
 
     def __set_name__(self, owner: type, name: str) -> None:
         self.name = name

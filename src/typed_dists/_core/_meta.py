@@ -30,6 +30,7 @@ __all__ = [
     "UnregisteredDistribution",
     "coercions",
     "HurdleNegativeBinomial2Base",
+    "LazyPropertyBase",
     "is_lazy_attribute",
     "numpyro_default_validation",
     "numpyro_instance_validation",
@@ -94,6 +95,18 @@ def coercions() -> list[Callable[..., Any]] | None:
 
 
 _lazy_property: type | None = _lookup("numpyro.distributions.util", "lazy_property")
+
+if TYPE_CHECKING:
+    # For type checkers only: NumPyro declares the attributes it computes on
+    # first use as `lazy_property`s; `Derived`, which overrides them, is one
+    # for checkers (at run time it is a descriptor of its own).
+    from numpyro.distributions.util import (
+        lazy_property as LazyPropertyBase,  # noqa: N812  (the class is lowercase)
+    )
+else:
+
+    class LazyPropertyBase:
+        """Nothing at run time: `Derived` is a descriptor of its own."""
 
 
 def is_lazy_attribute(attribute: object) -> bool:
@@ -311,8 +324,10 @@ class TypedDistributionMeta(_ModuleMeta, _DistributionMeta):  # type: ignore[ove
         **kwargs: Any,
     ) -> type:
         wrapped = wrapped_numpyro_class(namespace.get("__orig_bases__", ()))
-        if wrapped is not None and not any(issubclass(b, wrapped) for b in bases):
-            bases = (*bases, wrapped)
+        if wrapped is not None:
+            _check_numpyro_bases(name, wrapped, bases)
+            if not any(issubclass(b, wrapped) for b in bases):
+                bases = (*bases, wrapped)
         if "__init__" in namespace:
             # Which `__init__` a typed class wrote (not one dataclasses made).
             namespace["_written_init"] = namespace["__init__"]
@@ -347,6 +362,28 @@ class TypedDistributionMeta(_ModuleMeta, _DistributionMeta):  # type: ignore[ove
                 ) from error
             record.finish(self)
             return self
+
+
+def _check_numpyro_bases(
+    name: str, wrapped: type[Distribution], bases: tuple[type, ...]
+) -> None:
+    """A NumPyro class listed as a base (so that type checkers see the typed
+    class as one) must be the wrapped class, or one of its bases.
+
+    **Raises:** `TypeError` naming both classes.
+    """
+    for base in bases:
+        if (
+            isinstance(base, TypedDistributionMeta)
+            or not issubclass(base, Distribution)
+            or issubclass(wrapped, base)
+        ):
+            continue
+        raise TypeError(
+            f"{name} wraps {wrapped.__name__} but lists {base.__name__} as a "
+            f"base: list the class it wraps, `class {name}(..., "
+            f"{wrapped.__name__})`."
+        )
 
 
 def wrapped_numpyro_class(orig_bases: tuple[Any, ...]) -> type[Distribution] | None:

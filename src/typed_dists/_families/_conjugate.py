@@ -46,7 +46,7 @@ __all__ = [
 ]
 
 
-class BetaBinomial(TypedDistribution[nd.BetaBinomial]):
+class BetaBinomial(TypedDistribution[nd.BetaBinomial], nd.BetaBinomial):
     """Binomial with `total_count` trials and a Beta-distributed success probability.
 
     The Beta has `concentration1` (alpha) and `concentration0` (beta).
@@ -74,7 +74,9 @@ class BetaBinomial(TypedDistribution[nd.BetaBinomial]):
         )
 
 
-class BetaNegativeBinomial(TypedDistribution[nd.BetaNegativeBinomial]):
+class BetaNegativeBinomial(
+    TypedDistribution[nd.BetaNegativeBinomial], nd.BetaNegativeBinomial
+):
     """Negative binomial with `n` successes and a Beta-distributed success probability.
 
     The Beta has `concentration1` (alpha) and `concentration0` (beta). `n` is
@@ -102,7 +104,9 @@ class BetaNegativeBinomial(TypedDistribution[nd.BetaNegativeBinomial]):
         )
 
 
-class DirichletMultinomial(TypedDistribution[nd.DirichletMultinomial]):
+class DirichletMultinomial(
+    TypedDistribution[nd.DirichletMultinomial], nd.DirichletMultinomial
+):
     """Multinomial with `total_count` draws and Dirichlet-distributed probabilities.
 
     The Dirichlet has `concentration` (of `k` classes). `total_count` is an
@@ -132,7 +136,7 @@ class DirichletMultinomial(TypedDistribution[nd.DirichletMultinomial]):
         )
 
 
-class GammaPoisson(TypedDistribution[nd.GammaPoisson]):
+class GammaPoisson(TypedDistribution[nd.GammaPoisson], nd.GammaPoisson):
     """Poisson with a Gamma(`concentration`, `rate`)-distributed mean."""
 
     concentration: Float[Array, "*#batch"]
@@ -150,7 +154,9 @@ class GammaPoisson(TypedDistribution[nd.GammaPoisson]):
         )
 
 
-class NegativeBinomialProbs(TypedDistribution[nd.NegativeBinomialProbs]):
+class NegativeBinomialProbs(
+    TypedDistribution[nd.NegativeBinomialProbs], nd.NegativeBinomialProbs
+):
     """Number of failures before `total_count` successes, success probability `probs`.
 
     `total_count` is a positive real parameter (a float parameter). NumPyro
@@ -160,8 +166,6 @@ class NegativeBinomialProbs(TypedDistribution[nd.NegativeBinomialProbs]):
 
     total_count: Float[Array, "*#batch"]
     probs: Float[Array, "*#batch"]
-    concentration = Derived[Float[Array, "*#batch"]]()
-    rate = Derived[Float[Array, "*#batch"]]()
 
     def __init__(
         self,
@@ -175,7 +179,9 @@ class NegativeBinomialProbs(TypedDistribution[nd.NegativeBinomialProbs]):
         )
 
 
-class NegativeBinomialLogits(TypedDistribution[nd.NegativeBinomialLogits]):
+class NegativeBinomialLogits(
+    TypedDistribution[nd.NegativeBinomialLogits], nd.NegativeBinomialLogits
+):
     """Number of failures before `total_count` successes, success log-odds `logits`.
 
     `total_count` is a positive real parameter (a float parameter). NumPyro
@@ -185,8 +191,6 @@ class NegativeBinomialLogits(TypedDistribution[nd.NegativeBinomialLogits]):
 
     total_count: Float[Array, "*#batch"]
     logits: Float[Array, "*#batch"]
-    concentration = Derived[Float[Array, "*#batch"]]()
-    rate = Derived[Float[Array, "*#batch"]]()
 
     def __init__(
         self,
@@ -248,7 +252,9 @@ class _MeanConcentration(TypedDistribution[D]):
     # `concentration` and `rate`: the argument is kept here.
     _given_mean: Float[Array, "*#batch"] = numpyro_field("mean")
     concentration: Float[Array, "*#batch"]
-    rate = Derived[Float[Array, "*#batch"]]()
+
+    @Derived
+    def rate(self) -> Float[Array, "*#batch"]: ...
 
     def __init__(
         self,
@@ -262,7 +268,7 @@ class _MeanConcentration(TypedDistribution[D]):
         )
 
 
-class NegativeBinomial2(_MeanConcentration[nd.NegativeBinomial2]):
+class NegativeBinomial2(_MeanConcentration[nd.NegativeBinomial2], nd.NegativeBinomial2):
     """Negative binomial with mean `mean` and dispersion `concentration`.
 
     It is `GammaPoisson(concentration, concentration / mean)`: NumPyro keeps
@@ -320,7 +326,9 @@ def ZeroInflatedNegativeBinomial2(
 if TYPE_CHECKING or HAS_HURDLE:
     from ._mixture import HurdleProbs
 
-    class _HurdleNegativeBinomial2(_MeanConcentration[HurdleNegativeBinomial2Base]):
+    class _HurdleNegativeBinomial2(
+        _MeanConcentration[HurdleNegativeBinomial2Base], HurdleNegativeBinomial2Base
+    ):
         """The base of `HurdleNegativeBinomial2`: as `NegativeBinomial2`, but
         `mean` must be positive (a zero-truncated count needs some mass above 0)."""
 

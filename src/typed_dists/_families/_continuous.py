@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import numpyro.distributions as nd
 from jaxtyping import Array, Float
-from numpyro.distributions.transforms import Transform
 
 from .._core._distribution import TypedDistribution
 from .._core._fields import Derived, numpyro_field
@@ -69,11 +68,11 @@ class LocScale(TypedDistribution[D]):
         self._construct(loc=loc, scale=scale, validate_args=validate_args)
 
 
-class Normal(LocScale[nd.Normal]):
+class Normal(LocScale[nd.Normal], nd.Normal):
     """Normal distribution with mean `loc` and standard deviation `scale`."""
 
 
-class HalfNormal(TypedDistribution[nd.HalfNormal]):
+class HalfNormal(TypedDistribution[nd.HalfNormal], nd.HalfNormal):
     """Absolute value of a zero-mean normal with standard deviation `scale`."""
 
     scale: Float[Array, "*#batch"]
@@ -87,14 +86,11 @@ class HalfNormal(TypedDistribution[nd.HalfNormal]):
         self._construct(scale=scale, validate_args=validate_args)
 
 
-class LogNormal(LocScale[nd.LogNormal]):
+class LogNormal(LocScale[nd.LogNormal], nd.LogNormal):
     """Exponential of a normal with mean `loc` and standard deviation `scale`."""
 
-    base_dist = Derived[nd.Distribution]()
-    transforms = Derived[list[Transform[Any]]]()
 
-
-class StudentT(TypedDistribution[nd.StudentT]):
+class StudentT(TypedDistribution[nd.StudentT], nd.StudentT):
     """Student's t with `df` degrees of freedom (a real number), `loc`, `scale`."""
 
     df: Float[Array, "*#batch"]
@@ -112,15 +108,15 @@ class StudentT(TypedDistribution[nd.StudentT]):
         self._construct(df=df, loc=loc, scale=scale, validate_args=validate_args)
 
 
-class Cauchy(LocScale[nd.Cauchy]):
+class Cauchy(LocScale[nd.Cauchy], nd.Cauchy):
     """Cauchy distribution with median `loc` and half-width `scale`."""
 
 
-class Laplace(LocScale[nd.Laplace]):
+class Laplace(LocScale[nd.Laplace], nd.Laplace):
     """Laplace (double exponential) distribution with `loc` and `scale`."""
 
 
-class Beta(TypedDistribution[nd.Beta]):
+class Beta(TypedDistribution[nd.Beta], nd.Beta):
     """Beta distribution on (0, 1) with shape parameters `concentration1/0`."""
 
     concentration1: Float[Array, "*#batch"]
@@ -140,7 +136,7 @@ class Beta(TypedDistribution[nd.Beta]):
         )
 
 
-class Gamma(TypedDistribution[nd.Gamma]):
+class Gamma(TypedDistribution[nd.Gamma], nd.Gamma):
     """Gamma distribution with shape `concentration` and inverse scale `rate`."""
 
     concentration: Float[Array, "*#batch"]
@@ -158,7 +154,7 @@ class Gamma(TypedDistribution[nd.Gamma]):
         )
 
 
-class Exponential(TypedDistribution[nd.Exponential]):
+class Exponential(TypedDistribution[nd.Exponential], nd.Exponential):
     """Exponential distribution with inverse scale `rate`."""
 
     rate: Float[Array, "*#batch"]
@@ -172,7 +168,7 @@ class Exponential(TypedDistribution[nd.Exponential]):
         self._construct(rate=rate, validate_args=validate_args)
 
 
-class Uniform(TypedDistribution[nd.Uniform]):
+class Uniform(TypedDistribution[nd.Uniform], nd.Uniform):
     """Uniform distribution on the interval [`low`, `high`)."""
 
     low: Float[Array, "*#batch"]
@@ -188,15 +184,15 @@ class Uniform(TypedDistribution[nd.Uniform]):
         self._construct(low=low, high=high, validate_args=validate_args)
 
 
-class Gumbel(LocScale[nd.Gumbel]):
+class Gumbel(LocScale[nd.Gumbel], nd.Gumbel):
     """Gumbel (maximum) distribution with location `loc` and scale `scale`."""
 
 
-class Logistic(LocScale[nd.Logistic]):
+class Logistic(LocScale[nd.Logistic], nd.Logistic):
     """Logistic distribution with location `loc` and scale `scale`."""
 
 
-class Levy(TypedDistribution[nd.Levy]):
+class Levy(TypedDistribution[nd.Levy], nd.Levy):
     """Lévy distribution on (`loc`, inf) with location `loc` and scale `scale`."""
 
     loc: Float[Array, "*#batch"]
@@ -212,7 +208,7 @@ class Levy(TypedDistribution[nd.Levy]):
         self._construct(loc=loc, scale=scale, validate_args=validate_args)
 
 
-class SoftLaplace(TypedDistribution[nd.SoftLaplace]):
+class SoftLaplace(TypedDistribution[nd.SoftLaplace], nd.SoftLaplace):
     """Smooth, log-convex distribution with Laplace-like tails, `loc` and `scale`."""
 
     loc: Float[Array, "*#batch"]
@@ -228,16 +224,21 @@ class SoftLaplace(TypedDistribution[nd.SoftLaplace]):
         self._construct(loc=loc, scale=scale, validate_args=validate_args)
 
 
-class AsymmetricLaplace(TypedDistribution[nd.AsymmetricLaplace]):
+class AsymmetricLaplace(TypedDistribution[nd.AsymmetricLaplace], nd.AsymmetricLaplace):
     """Laplace distribution with `loc`, `scale` and left/right `asymmetry`."""
 
     loc: Float[Array, "*#batch"]
     scale: Float[Array, "*#batch"]
     asymmetry: Float[Array, "*#batch"]
 
-    left_scale = Derived[Float[Array, "*#batch"]]()
+    @Derived
+    def left_scale(self) -> Float[Array, "*#batch"]: ...
+
     """`scale * asymmetry`: the scale of the exponential tail left of `loc`."""
-    right_scale = Derived[Float[Array, "*#batch"]]()
+
+    @Derived
+    def right_scale(self) -> Float[Array, "*#batch"]: ...
+
     """`scale / asymmetry`: the scale of the exponential tail right of `loc`."""
 
     def __init__(
@@ -253,7 +254,9 @@ class AsymmetricLaplace(TypedDistribution[nd.AsymmetricLaplace]):
         )
 
 
-class AsymmetricLaplaceQuantile(TypedDistribution[nd.AsymmetricLaplaceQuantile]):
+class AsymmetricLaplaceQuantile(
+    TypedDistribution[nd.AsymmetricLaplaceQuantile], nd.AsymmetricLaplaceQuantile
+):
     """Asymmetric Laplace with `quantile` in (0, 1): the probability left of `loc`."""
 
     loc: Float[Array, "*#batch"]
@@ -273,7 +276,7 @@ class AsymmetricLaplaceQuantile(TypedDistribution[nd.AsymmetricLaplaceQuantile])
         )
 
 
-class HalfCauchy(TypedDistribution[nd.HalfCauchy]):
+class HalfCauchy(TypedDistribution[nd.HalfCauchy], nd.HalfCauchy):
     """Absolute value of a zero-median Cauchy with half-width `scale`."""
 
     scale: Float[Array, "*#batch"]
@@ -287,14 +290,12 @@ class HalfCauchy(TypedDistribution[nd.HalfCauchy]):
         self._construct(scale=scale, validate_args=validate_args)
 
 
-class Chi2(TypedDistribution[nd.Chi2]):
+class Chi2(TypedDistribution[nd.Chi2], nd.Chi2):
     """Chi-squared distribution with `df` degrees of freedom (a positive real)."""
 
     df: Float[Array, "*#batch"]
 
-    concentration = Derived[Float[Array, "*#batch"]]()
     """`df / 2`: the shape of the equivalent Gamma distribution."""
-    rate = Derived[FloatLike]()
     """`0.5`: the rate of the equivalent Gamma distribution, as NumPyro keeps it.
 
     A Python float, or a NumPy array with one size-1 dimension per batch
@@ -310,11 +311,8 @@ class Chi2(TypedDistribution[nd.Chi2]):
         self._construct(df=df, validate_args=validate_args)
 
 
-class InverseGamma(TypedDistribution[nd.InverseGamma]):
+class InverseGamma(TypedDistribution[nd.InverseGamma], nd.InverseGamma):
     """Inverse-gamma distribution: `1 / Gamma(concentration, rate)`."""
-
-    base_dist = Derived[nd.Distribution]()
-    transforms = Derived[list[Transform[Any]]]()
 
     concentration: Float[Array, "*#batch"]
     rate: Float[Array, "*#batch"]
@@ -331,7 +329,7 @@ class InverseGamma(TypedDistribution[nd.InverseGamma]):
         )
 
 
-class Gompertz(TypedDistribution[nd.Gompertz]):
+class Gompertz(TypedDistribution[nd.Gompertz], nd.Gompertz):
     """Gompertz distribution on (0, inf) with `concentration` and `rate`."""
 
     concentration: Float[Array, "*#batch"]
@@ -349,7 +347,7 @@ class Gompertz(TypedDistribution[nd.Gompertz]):
         )
 
 
-class Kumaraswamy(TypedDistribution[nd.Kumaraswamy]):
+class Kumaraswamy(TypedDistribution[nd.Kumaraswamy], nd.Kumaraswamy):
     """Kumaraswamy distribution on (0, 1) with shapes `concentration1/0`."""
 
     concentration1: Float[Array, "*#batch"]
@@ -369,7 +367,7 @@ class Kumaraswamy(TypedDistribution[nd.Kumaraswamy]):
         )
 
 
-class Dagum(TypedDistribution[nd.Dagum]):
+class Dagum(TypedDistribution[nd.Dagum], nd.Dagum):
     """Dagum distribution on (0, inf) with `concentration`, `sharpness`, `scale`."""
 
     concentration: Float[Array, "*#batch"]
@@ -392,7 +390,7 @@ class Dagum(TypedDistribution[nd.Dagum]):
         )
 
 
-class Weibull(TypedDistribution[nd.Weibull]):
+class Weibull(TypedDistribution[nd.Weibull], nd.Weibull):
     """Weibull distribution with `scale` and shape `concentration`."""
 
     scale: Float[Array, "*#batch"]
@@ -410,11 +408,8 @@ class Weibull(TypedDistribution[nd.Weibull]):
         )
 
 
-class Pareto(TypedDistribution[nd.Pareto]):
+class Pareto(TypedDistribution[nd.Pareto], nd.Pareto):
     """Pareto distribution on (`scale`, inf) with tail index `alpha`."""
-
-    base_dist = Derived[nd.Distribution]()
-    transforms = Derived[list[Transform[Any]]]()
 
     scale: Float[Array, "*#batch"]
     alpha: Float[Array, "*#batch"]
@@ -429,11 +424,8 @@ class Pareto(TypedDistribution[nd.Pareto]):
         self._construct(scale=scale, alpha=alpha, validate_args=validate_args)
 
 
-class LogUniform(TypedDistribution[nd.LogUniform]):
+class LogUniform(TypedDistribution[nd.LogUniform], nd.LogUniform):
     """Log-uniform (reciprocal) distribution on [`low`, `high`], 0 < low < high."""
-
-    base_dist = Derived[nd.Distribution]()
-    transforms = Derived[list[Transform[Any]]]()
 
     low: Float[Array, "*#batch"]
     high: Float[Array, "*#batch"]
@@ -448,7 +440,9 @@ class LogUniform(TypedDistribution[nd.LogUniform]):
         self._construct(low=low, high=high, validate_args=validate_args)
 
 
-class LowerTruncatedPowerLaw(TypedDistribution[nd.LowerTruncatedPowerLaw]):
+class LowerTruncatedPowerLaw(
+    TypedDistribution[nd.LowerTruncatedPowerLaw], nd.LowerTruncatedPowerLaw
+):
     """Power law `x ** alpha` on [`low`, inf), with index `alpha` < -1."""
 
     alpha: Float[Array, "*#batch"]
@@ -464,7 +458,9 @@ class LowerTruncatedPowerLaw(TypedDistribution[nd.LowerTruncatedPowerLaw]):
         self._construct(alpha=alpha, low=low, validate_args=validate_args)
 
 
-class DoublyTruncatedPowerLaw(TypedDistribution[nd.DoublyTruncatedPowerLaw]):
+class DoublyTruncatedPowerLaw(
+    TypedDistribution[nd.DoublyTruncatedPowerLaw], nd.DoublyTruncatedPowerLaw
+):
     """Power law `x ** alpha` on [`low`, `high`], with real index `alpha`."""
 
     alpha: Float[Array, "*#batch"]
@@ -482,7 +478,7 @@ class DoublyTruncatedPowerLaw(TypedDistribution[nd.DoublyTruncatedPowerLaw]):
         self._construct(alpha=alpha, low=low, high=high, validate_args=validate_args)
 
 
-class BetaProportion(TypedDistribution[nd.BetaProportion]):
+class BetaProportion(TypedDistribution[nd.BetaProportion], nd.BetaProportion):
     """Beta distribution given by its `mean` in (0, 1) and a precision `concentration`.
 
     The shape parameters are `mean * concentration` and `(1 - mean) *
@@ -491,9 +487,6 @@ class BetaProportion(TypedDistribution[nd.BetaProportion]):
     `.mean` gives NumPyro's mean, computed from the shape parameters, which
     equals the given mean up to rounding.
     """
-
-    concentration1 = Derived[Float[Array, "*#batch"]]()
-    concentration0 = Derived[Float[Array, "*#batch"]]()
 
     _given_mean: Float[Array, "*#batch"] = numpyro_field("mean")
     concentration: Float[Array, "*#batch"]

@@ -13,7 +13,7 @@ from .._policy import FloatLike
 __all__ = ["ProjectedNormal", "SineBivariateVonMises", "SineSkewed", "VonMises"]
 
 
-class VonMises(TypedDistribution[nd.VonMises]):
+class VonMises(TypedDistribution[nd.VonMises], nd.VonMises):
     """Von Mises distribution on the circle: mean `loc`, concentration > 0."""
 
     loc: Float[Array, "*#batch"]
@@ -31,7 +31,7 @@ class VonMises(TypedDistribution[nd.VonMises]):
         )
 
 
-class ProjectedNormal(TypedDistribution[nd.ProjectedNormal]):
+class ProjectedNormal(TypedDistribution[nd.ProjectedNormal], nd.ProjectedNormal):
     """Isotropic normal with mean `concentration` projected onto the unit sphere."""
 
     concentration: Float[Array, "*#batch n"]
@@ -45,7 +45,9 @@ class ProjectedNormal(TypedDistribution[nd.ProjectedNormal]):
         self._construct(concentration=concentration, validate_args=validate_args)
 
 
-class SineBivariateVonMises(TypedDistribution[nd.SineBivariateVonMises]):
+class SineBivariateVonMises(
+    TypedDistribution[nd.SineBivariateVonMises], nd.SineBivariateVonMises
+):
     """Two dependent angles on the torus: locations, concentrations and a correlation.
 
     Pass exactly one of `correlation` or `weighted_correlation` (in [-1, 1],
@@ -105,7 +107,7 @@ class SineBivariateVonMises(TypedDistribution[nd.SineBivariateVonMises]):
         )
 
 
-class SineSkewed(TypedDistribution[nd.SineSkewed]):
+class SineSkewed(TypedDistribution[nd.SineSkewed], nd.SineSkewed):
     """A symmetric distribution on the `d`-torus skewed by the weights `skewness`.
 
     `base_dist` has event shape `(d,)` on the torus (e.g. a

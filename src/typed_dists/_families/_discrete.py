@@ -15,7 +15,6 @@ import jax.numpy as jnp
 import numpyro.distributions as nd
 from jaxtyping import Array, Float, Int
 from numpyro.distributions import constraints
-from numpyro.distributions.transforms import Transform
 from numpyro.distributions.util import clamp_probs
 
 from .._core._construct import exactly_one
@@ -68,7 +67,9 @@ class ScalarProbs(TypedDistribution[D]):
     """A distribution parametrised by a batch of success probabilities `probs`."""
 
     probs: Float[Array, "*#batch"]
-    logits = Derived[Float[Array, "*#batch"]]()
+
+    @Derived
+    def logits(self) -> Float[Array, "*#batch"]: ...
 
     def __init__(
         self,
@@ -83,7 +84,9 @@ class ScalarLogits(TypedDistribution[D]):
     """A distribution parametrised by a batch of success log-odds `logits`."""
 
     logits: Float[Array, "*#batch"]
-    probs = Derived[Float[Array, "*#batch"]]()
+
+    @Derived
+    def probs(self) -> Float[Array, "*#batch"]: ...
 
     def __init__(
         self,
@@ -115,11 +118,19 @@ def probs_or_logits(
     return logits_class(logits=logits, **kwargs)
 
 
-class BernoulliProbs(ScalarProbs[nd.BernoulliProbs]):
+# NumPyro declares `probs` a mutable `ArrayLike`; the typed field (declared
+# once, on the shared base) is the narrower, frozen array mypy compares it with.
+class BernoulliProbs(  # type: ignore[misc]
+    ScalarProbs[nd.BernoulliProbs], nd.BernoulliProbs
+):
     """Bernoulli distribution with success probability `probs` in [0, 1]."""
 
 
-class BernoulliLogits(ScalarLogits[nd.BernoulliLogits]):
+# NumPyro declares `logits` a mutable `ArrayLike`; the typed field (declared
+# once, on the shared base) is the narrower, frozen array mypy compares it with.
+class BernoulliLogits(  # type: ignore[misc]
+    ScalarLogits[nd.BernoulliLogits], nd.BernoulliLogits
+):
     """Bernoulli distribution with log-odds `logits`."""
 
 
@@ -151,7 +162,7 @@ def Bernoulli(
     )
 
 
-class BinomialProbs(TypedDistribution[nd.BinomialProbs]):
+class BinomialProbs(TypedDistribution[nd.BinomialProbs], nd.BinomialProbs):
     """Number of successes in `total_count` trials with success probability `probs`.
 
     `total_count` is an integer parameter: it is stored as an integer array
@@ -160,7 +171,9 @@ class BinomialProbs(TypedDistribution[nd.BinomialProbs]):
 
     probs: Float[Array, "*#batch"]
     total_count: Int[Array, "*#batch"]
-    logits = Derived[Float[Array, "*#batch"]]()
+
+    @Derived
+    def logits(self) -> Float[Array, "*#batch"]: ...
 
     def __init__(
         self,
@@ -174,12 +187,14 @@ class BinomialProbs(TypedDistribution[nd.BinomialProbs]):
         )
 
 
-class BinomialLogits(TypedDistribution[nd.BinomialLogits]):
+class BinomialLogits(TypedDistribution[nd.BinomialLogits], nd.BinomialLogits):
     """Number of successes in `total_count` trials with log-odds `logits`."""
 
     logits: Float[Array, "*#batch"]
     total_count: Int[Array, "*#batch"]
-    probs = Derived[Float[Array, "*#batch"]]()
+
+    @Derived
+    def probs(self) -> Float[Array, "*#batch"]: ...
 
     def __init__(
         self,
@@ -238,11 +253,13 @@ def Binomial(
     )
 
 
-class CategoricalProbs(TypedDistribution[nd.CategoricalProbs]):
+class CategoricalProbs(TypedDistribution[nd.CategoricalProbs], nd.CategoricalProbs):
     """Categorical distribution over `k` classes with probabilities `probs`."""
 
     probs: Float[Array, "*#batch k"]
-    logits = Derived[Float[Array, "*#batch k"]]()
+
+    @Derived
+    def logits(self) -> Float[Array, "*#batch k"]: ...
 
     def __init__(
         self,
@@ -253,11 +270,13 @@ class CategoricalProbs(TypedDistribution[nd.CategoricalProbs]):
         self._construct(probs=probs, validate_args=validate_args)
 
 
-class CategoricalLogits(TypedDistribution[nd.CategoricalLogits]):
+class CategoricalLogits(TypedDistribution[nd.CategoricalLogits], nd.CategoricalLogits):
     """Categorical distribution over `k` classes with unnormalised log-probs."""
 
     logits: Float[Array, "*#batch k"]
-    probs = Derived[Float[Array, "*#batch k"]]()
+
+    @Derived
+    def probs(self) -> Float[Array, "*#batch k"]: ...
 
     def __init__(
         self,
@@ -296,7 +315,7 @@ def Categorical(
     )
 
 
-class Poisson(TypedDistribution[nd.Poisson]):
+class Poisson(TypedDistribution[nd.Poisson], nd.Poisson):
     """Poisson distribution with mean `rate`.
 
     `is_sparse=True` is NumPyro's faster `log_prob` for mostly-zero data.
@@ -315,11 +334,19 @@ class Poisson(TypedDistribution[nd.Poisson]):
         self._construct(rate=rate, is_sparse=is_sparse, validate_args=validate_args)
 
 
-class GeometricProbs(ScalarProbs[nd.GeometricProbs]):
+# NumPyro declares `probs` a mutable `ArrayLike`; the typed field (declared
+# once, on the shared base) is the narrower, frozen array mypy compares it with.
+class GeometricProbs(  # type: ignore[misc]
+    ScalarProbs[nd.GeometricProbs], nd.GeometricProbs
+):
     """Number of failures before the first success, success probability `probs`."""
 
 
-class GeometricLogits(ScalarLogits[nd.GeometricLogits]):
+# NumPyro declares `logits` a mutable `ArrayLike`; the typed field (declared
+# once, on the shared base) is the narrower, frozen array mypy compares it with.
+class GeometricLogits(  # type: ignore[misc]
+    ScalarLogits[nd.GeometricLogits], nd.GeometricLogits
+):
     """Number of failures before the first success, success log-odds `logits`."""
 
 
@@ -351,7 +378,7 @@ def Geometric(
     )
 
 
-class DiscreteUniform(TypedDistribution[nd.DiscreteUniform]):
+class DiscreteUniform(TypedDistribution[nd.DiscreteUniform], nd.DiscreteUniform):
     """Uniform distribution over the integers `low`, `low + 1`, ..., `high`.
 
     `low` and `high` are integer parameters (the inclusive bounds of the
@@ -371,7 +398,7 @@ class DiscreteUniform(TypedDistribution[nd.DiscreteUniform]):
         self._construct(low=low, high=high, validate_args=validate_args)
 
 
-class MultinomialProbs(TypedDistribution[nd.MultinomialProbs]):
+class MultinomialProbs(TypedDistribution[nd.MultinomialProbs], nd.MultinomialProbs):
     """Counts of `total_count` draws from `k` classes with probabilities `probs`.
 
     `total_count` is an integer parameter, stored as an integer array (a
@@ -386,7 +413,9 @@ class MultinomialProbs(TypedDistribution[nd.MultinomialProbs]):
     probs: Float[Array, "*#batch k"]
     total_count: Int[Array, "*#batch"]
     total_count_max: int | None = eqx.field(static=True)
-    logits = Derived[Float[Array, "*#batch k"]]()
+
+    @Derived
+    def logits(self) -> Float[Array, "*#batch k"]: ...
 
     def __init__(
         self,
@@ -404,7 +433,7 @@ class MultinomialProbs(TypedDistribution[nd.MultinomialProbs]):
         )
 
 
-class MultinomialLogits(TypedDistribution[nd.MultinomialLogits]):
+class MultinomialLogits(TypedDistribution[nd.MultinomialLogits], nd.MultinomialLogits):
     """Counts of `total_count` draws from `k` classes with unnormalised log-probs.
 
     `total_count` is stored as in `MultinomialProbs` (an integer pytree leaf).
@@ -413,7 +442,9 @@ class MultinomialLogits(TypedDistribution[nd.MultinomialLogits]):
     logits: Float[Array, "*#batch k"]
     total_count: Int[Array, "*#batch"]
     total_count_max: int | None = eqx.field(static=True)
-    probs = Derived[Float[Array, "*#batch k"]]()
+
+    @Derived
+    def probs(self) -> Float[Array, "*#batch k"]: ...
 
     def __init__(
         self,
@@ -481,7 +512,7 @@ def Multinomial(
     )
 
 
-class OrderedLogistic(TypedDistribution[nd.OrderedLogistic]):
+class OrderedLogistic(TypedDistribution[nd.OrderedLogistic], nd.OrderedLogistic):
     """Ordered categorical outcome of a real `predictor`, with `k` ordered `cutpoints`.
 
     There are `k + 1` categories. As in NumPyro the distribution stores
@@ -491,8 +522,9 @@ class OrderedLogistic(TypedDistribution[nd.OrderedLogistic]):
 
     predictor: Float[Array, "*#batch"]
     cutpoints: Float[Array, "*#batch k"]
-    probs = Derived[Float[Array, "*#batch c"]]()
-    logits = Derived[Float[Array, "*#batch c"]]()
+
+    @Derived
+    def logits(self) -> Float[Array, "*#batch c"]: ...
 
     def __init__(
         self,
@@ -507,7 +539,7 @@ class OrderedLogistic(TypedDistribution[nd.OrderedLogistic]):
         )
 
 
-class Delta(TypedDistribution[nd.Delta]):
+class Delta(TypedDistribution[nd.Delta], nd.Delta):
     """Point mass at `v`, whose rightmost `event_dim` dimensions form one event.
 
     `log_density` (of the batch shape) is added to `log_prob`.
@@ -539,7 +571,7 @@ class Delta(TypedDistribution[nd.Delta]):
         )
 
 
-class Unit(TypedDistribution[nd.Unit]):
+class Unit(TypedDistribution[nd.Unit], nd.Unit):
     """The unit type's trivial distribution, with log-density `log_factor`.
 
     Its only value is empty (event shape `(0,)`); `numpyro.factor` uses it.
@@ -565,9 +597,18 @@ class GateRate(TypedDistribution[D]):
     distribution.
     """
 
+    # NumPyro computes these on first use (`lazy_property`), overriding
+    # `Distribution`'s properties as its own classes do.
+    @Derived
+    def mean(self) -> Float[Array, "*batch"]: ...  # pyright: ignore[reportIncompatibleMethodOverride]
+    @Derived
+    def variance(self) -> Float[Array, "*batch"]: ...  # pyright: ignore[reportIncompatibleMethodOverride]
+
     gate: Float[Array, "*#batch"]
     rate: Float[Array, "*#batch"]
-    base_dist = Derived[nd.Distribution]()
+
+    @Derived
+    def base_dist(self) -> nd.Distribution: ...
 
     def __init__(
         self,
@@ -579,11 +620,13 @@ class GateRate(TypedDistribution[D]):
         self._construct(gate=gate, rate=rate, validate_args=validate_args)
 
 
-class ZeroInflatedPoisson(GateRate[nd.ZeroInflatedPoisson]):
+class ZeroInflatedPoisson(GateRate[nd.ZeroInflatedPoisson], nd.ZeroInflatedPoisson):
     """Poisson distribution with mean `rate`, with extra zeros of probability `gate`."""
 
 
-class RelaxedBernoulliLogits(TypedDistribution[nd.RelaxedBernoulliLogits]):
+class RelaxedBernoulliLogits(
+    TypedDistribution[nd.RelaxedBernoulliLogits], nd.RelaxedBernoulliLogits
+):
     """Continuous relaxation on (0, 1) of a Bernoulli with log-odds `logits`.
 
     `temperature` > 0 controls the relaxation. NumPyro builds it as a
@@ -593,8 +636,6 @@ class RelaxedBernoulliLogits(TypedDistribution[nd.RelaxedBernoulliLogits]):
 
     temperature: Float[Array, "*#batch"]
     logits: Float[Array, "*#batch"]
-    base_dist = Derived[nd.Distribution]()
-    transforms = Derived[list[Transform[Any]]]()
 
     def __init__(
         self,

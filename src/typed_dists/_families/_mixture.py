@@ -70,7 +70,7 @@ NumPyro's); they are listed for static type checkers, which do not see that.
 """
 
 
-class MixtureSameFamily(TypedDistribution[nd.MixtureSameFamily]):
+class MixtureSameFamily(TypedDistribution[nd.MixtureSameFamily], nd.MixtureSameFamily):
     """Finite mixture of the components along the last batch dimension of one
     distribution, weighted by a Categorical `mixing_distribution`.
 
@@ -79,11 +79,6 @@ class MixtureSameFamily(TypedDistribution[nd.MixtureSameFamily]):
     checks both, with assertions). A non-Categorical mixing distribution is
     rejected with `ParameterTypeError`.
     """
-
-    mixture_size = Derived[int]()
-    mixture_dim = Derived[int]()
-    component_mean = Derived[Array]()
-    component_variance = Derived[Array]()
 
     _given_mixing_distribution: Mixing = numpyro_field("mixing_distribution")
     _given_component_distribution: nd.Distribution = numpyro_field(
@@ -114,7 +109,7 @@ class MixtureSameFamily(TypedDistribution[nd.MixtureSameFamily]):
         return self._given_component_distribution
 
 
-class MixtureGeneral(TypedDistribution[nd.MixtureGeneral]):
+class MixtureGeneral(TypedDistribution[nd.MixtureGeneral], nd.MixtureGeneral):
     """Finite mixture of a list of `component_distributions`, possibly of
     different families, weighted by a Categorical `mixing_distribution`.
 
@@ -124,11 +119,6 @@ class MixtureGeneral(TypedDistribution[nd.MixtureGeneral]):
     as zero outside its own support. A non-Categorical mixing distribution is
     rejected with `ParameterTypeError`.
     """
-
-    mixture_size = Derived[int]()
-    mixture_dim = Derived[int]()
-    component_mean = Derived[Array]()
-    component_variance = Derived[Array]()
 
     _given_mixing_distribution: Mixing = numpyro_field("mixing_distribution")
     _given_component_distributions: list[nd.Distribution] = numpyro_field(
@@ -226,6 +216,13 @@ def gate_or_logits(
 class GateProbs(TypedDistribution[D]):
     """A `base_dist` mixed with a point mass at zero of probability `gate`."""
 
+    # NumPyro computes these on first use (`lazy_property`), overriding
+    # `Distribution`'s properties as its own classes do.
+    @Derived
+    def mean(self) -> Float[Array, "*batch"]: ...  # pyright: ignore[reportIncompatibleMethodOverride]
+    @Derived
+    def variance(self) -> Float[Array, "*batch"]: ...  # pyright: ignore[reportIncompatibleMethodOverride]
+
     base_dist: nd.Distribution
     gate: Float[Array, "*#batch"]
 
@@ -242,9 +239,18 @@ class GateProbs(TypedDistribution[D]):
 class GateLogits(TypedDistribution[D]):
     """A `base_dist` mixed with a point mass at zero of log-odds `gate_logits`."""
 
+    # NumPyro computes these on first use (`lazy_property`), overriding
+    # `Distribution`'s properties as its own classes do.
+    @Derived
+    def mean(self) -> Float[Array, "*batch"]: ...  # pyright: ignore[reportIncompatibleMethodOverride]
+    @Derived
+    def variance(self) -> Float[Array, "*batch"]: ...  # pyright: ignore[reportIncompatibleMethodOverride]
+
     base_dist: nd.Distribution
     gate_logits: Float[Array, "*#batch"]
-    gate = Derived[Float[Array, "*#batch"]]()
+
+    @Derived
+    def gate(self) -> Float[Array, "*#batch"]: ...
 
     def __init__(
         self,
@@ -258,7 +264,9 @@ class GateLogits(TypedDistribution[D]):
         )
 
 
-class ZeroInflatedProbs(GateProbs[discrete.ZeroInflatedProbs]):
+class ZeroInflatedProbs(
+    GateProbs[discrete.ZeroInflatedProbs], discrete.ZeroInflatedProbs
+):
     """A discrete `base_dist` with extra zeros of probability `gate`.
 
     As in NumPyro, `base_dist` must be univariate with a discrete support, and
@@ -267,7 +275,9 @@ class ZeroInflatedProbs(GateProbs[discrete.ZeroInflatedProbs]):
     """
 
 
-class ZeroInflatedLogits(GateLogits[discrete.ZeroInflatedLogits]):
+class ZeroInflatedLogits(
+    GateLogits[discrete.ZeroInflatedLogits], discrete.ZeroInflatedLogits
+):
     """A discrete `base_dist` with extra zeros of log-odds `gate_logits`.
 
     As `ZeroInflatedProbs`; the probability `gate` is derived from
@@ -317,7 +327,7 @@ def ZeroInflatedDistribution(
 # are not defined, and reading them says which NumPyro they need.
 if TYPE_CHECKING or HAS_HURDLE:
 
-    class HurdleProbs(GateProbs[nd.HurdleProbs]):
+    class HurdleProbs(GateProbs[nd.HurdleProbs], nd.HurdleProbs):
         """Zero with probability `gate`, otherwise a draw from `base_dist` given
         that it is positive (zero-truncated if `base_dist` is discrete).
 
@@ -328,7 +338,7 @@ if TYPE_CHECKING or HAS_HURDLE:
         `HurdleLogNormal` declare a support that includes zero.
         """
 
-    class HurdleLogits(GateLogits[nd.HurdleLogits]):
+    class HurdleLogits(GateLogits[nd.HurdleLogits], nd.HurdleLogits):
         """Zero with log-odds `gate_logits`, otherwise a positive draw from `base_dist`.
 
         As `HurdleProbs`; the probability `gate` is derived from `gate_logits`.
@@ -371,10 +381,10 @@ if TYPE_CHECKING or HAS_HURDLE:
             validate_args,
         )
 
-    class HurdlePoisson(GateRate[nd.HurdlePoisson]):
+    class HurdlePoisson(GateRate[nd.HurdlePoisson], nd.HurdlePoisson):
         """Zero with probability `gate`, otherwise a zero-truncated Poisson count."""
 
-    class HurdleGamma(TypedDistribution[nd.HurdleGamma]):
+    class HurdleGamma(TypedDistribution[nd.HurdleGamma], nd.HurdleGamma):
         """Zero with probability `gate`, otherwise a value from
         Gamma(`concentration`, `rate`).
 
@@ -382,10 +392,16 @@ if TYPE_CHECKING or HAS_HURDLE:
         from the NumPyro distribution.
         """
 
+        # NumPyro computes these on first use (`lazy_property`), overriding
+        # `Distribution`'s properties as its own classes do.
+        @Derived
+        def mean(self) -> Float[Array, "*batch"]: ...  # pyright: ignore[reportIncompatibleMethodOverride]
+        @Derived
+        def variance(self) -> Float[Array, "*batch"]: ...  # pyright: ignore[reportIncompatibleMethodOverride]
+
         gate: Float[Array, "*#batch"]
         concentration: Float[Array, "*#batch"]
         rate: Float[Array, "*#batch"]
-        base_dist = Derived[nd.Distribution]()
 
         def __init__(
             self,
@@ -402,17 +418,23 @@ if TYPE_CHECKING or HAS_HURDLE:
                 validate_args=validate_args,
             )
 
-    class HurdleLogNormal(TypedDistribution[nd.HurdleLogNormal]):
+    class HurdleLogNormal(TypedDistribution[nd.HurdleLogNormal], nd.HurdleLogNormal):
         """Zero with probability `gate`, otherwise a LogNormal(`loc`, `scale`) value.
 
         NumPyro builds the log-normal, `base_dist`, from the parameters; it is
         read from the NumPyro distribution.
         """
 
+        # NumPyro computes these on first use (`lazy_property`), overriding
+        # `Distribution`'s properties as its own classes do.
+        @Derived
+        def mean(self) -> Float[Array, "*batch"]: ...  # pyright: ignore[reportIncompatibleMethodOverride]
+        @Derived
+        def variance(self) -> Float[Array, "*batch"]: ...  # pyright: ignore[reportIncompatibleMethodOverride]
+
         gate: Float[Array, "*#batch"]
         loc: Float[Array, "*#batch"]
         scale: Float[Array, "*#batch"]
-        base_dist = Derived[nd.Distribution]()
 
         def __init__(
             self,

@@ -10,7 +10,6 @@ import jax
 import numpy as np
 import numpyro.distributions as nd
 from jaxtyping import Array, Float
-from numpyro.distributions.transforms import Transform
 
 from .._core._distribution import TypedDistribution
 from .._core._fields import Derived, numpyro_field
@@ -45,7 +44,7 @@ __all__ = [
 ]
 
 
-class Dirichlet(TypedDistribution[nd.Dirichlet]):
+class Dirichlet(TypedDistribution[nd.Dirichlet], nd.Dirichlet):
     """Dirichlet distribution on the `k`-simplex with `concentration` > 0."""
 
     concentration: Float[Array, "*#batch k"]
@@ -59,7 +58,9 @@ class Dirichlet(TypedDistribution[nd.Dirichlet]):
         self._construct(concentration=concentration, validate_args=validate_args)
 
 
-class MultivariateNormal(TypedDistribution[nd.MultivariateNormal]):
+class MultivariateNormal(
+    TypedDistribution[nd.MultivariateNormal], nd.MultivariateNormal
+):
     """Multivariate normal with mean `loc` and one of three matrix parametrisations.
 
     Pass exactly one of `covariance_matrix`, `precision_matrix` or
@@ -72,8 +73,12 @@ class MultivariateNormal(TypedDistribution[nd.MultivariateNormal]):
 
     loc: Float[Array, "*#batch #n"]
     scale_tril: Float[Array, "*#batch n n"]
-    covariance_matrix = Derived[Float[Array, "*#batch n n"]]()
-    precision_matrix = Derived[Float[Array, "*#batch n n"]]()
+
+    @Derived
+    def covariance_matrix(self) -> Float[Array, "*#batch n n"]: ...
+
+    @Derived
+    def precision_matrix(self) -> Float[Array, "*#batch n n"]: ...
 
     _one_of: ClassVar[tuple[str, ...]] = (
         "covariance_matrix",
@@ -127,7 +132,9 @@ class MultivariateNormal(TypedDistribution[nd.MultivariateNormal]):
         )
 
 
-class LowRankMultivariateNormal(TypedDistribution[nd.LowRankMultivariateNormal]):
+class LowRankMultivariateNormal(
+    TypedDistribution[nd.LowRankMultivariateNormal], nd.LowRankMultivariateNormal
+):
     """Multivariate normal with covariance `cov_factor @ cov_factor.T + diag(cov_diag)`.
 
     `loc` and `cov_diag` have shape `(*batch, n)`, `cov_factor` `(*batch, n, m)`
@@ -135,12 +142,23 @@ class LowRankMultivariateNormal(TypedDistribution[nd.LowRankMultivariateNormal])
     derived from them when read.
     """
 
+    # NumPyro computes these on first use (`lazy_property`), overriding
+    # `Distribution`'s properties as its own classes do.
+    @Derived
+    def variance(self) -> Float[Array, "*batch n"]: ...  # pyright: ignore[reportIncompatibleMethodOverride]
+
     loc: Float[Array, "*#batch n"]
     cov_factor: Float[Array, "*#batch n m"]
     cov_diag: Float[Array, "*#batch n"]
-    scale_tril = Derived[Float[Array, "*#batch n n"]]()
-    covariance_matrix = Derived[Float[Array, "*#batch n n"]]()
-    precision_matrix = Derived[Float[Array, "*#batch n n"]]()
+
+    @Derived
+    def scale_tril(self) -> Float[Array, "*#batch n n"]: ...
+
+    @Derived
+    def covariance_matrix(self) -> Float[Array, "*#batch n n"]: ...
+
+    @Derived
+    def precision_matrix(self) -> Float[Array, "*#batch n n"]: ...
 
     def __init__(
         self,
@@ -158,7 +176,9 @@ class LowRankMultivariateNormal(TypedDistribution[nd.LowRankMultivariateNormal])
         )
 
 
-class MultivariateStudentT(TypedDistribution[nd.MultivariateStudentT]):
+class MultivariateStudentT(
+    TypedDistribution[nd.MultivariateStudentT], nd.MultivariateStudentT
+):
     """Multivariate Student's t with `df` degrees of freedom, `loc` and `scale_tril`.
 
     `scale_tril` (a lower Cholesky factor, `(*batch, n, n)`) is required, as in
@@ -170,8 +190,12 @@ class MultivariateStudentT(TypedDistribution[nd.MultivariateStudentT]):
     df: Float[Array, "*#batch"]
     loc: Float[Array, "*#batch #n"]
     scale_tril: Float[Array, "*#batch n n"]
-    covariance_matrix = Derived[Float[Array, "*#batch n n"]]()
-    precision_matrix = Derived[Float[Array, "*#batch n n"]]()
+
+    @Derived
+    def covariance_matrix(self) -> Float[Array, "*#batch n n"]: ...
+
+    @Derived
+    def precision_matrix(self) -> Float[Array, "*#batch n n"]: ...
 
     # NumPyro defaults `scale_tril` to None and asserts it is given: a
     # one-member exclusive parametrisation makes that a `ParameterTypeError`.
@@ -208,7 +232,11 @@ class MultivariateStudentT(TypedDistribution[nd.MultivariateStudentT]):
         )
 
 
-class MatrixNormal(TypedDistribution[nd.MatrixNormal]):
+# NumPyro's `MatrixNormal.log_prob` names its argument `values`, the typed one
+# (as every other distribution's) `value`.
+class MatrixNormal(  # pyright: ignore[reportIncompatibleMethodOverride]
+    TypedDistribution[nd.MatrixNormal], nd.MatrixNormal
+):
     """Normal distribution on `n x p` matrices with row and column scale factors.
 
     `loc` has shape `(*batch, n, p)`; `scale_tril_row` `(*batch, n, n)` and
@@ -236,7 +264,7 @@ class MatrixNormal(TypedDistribution[nd.MatrixNormal]):
         )
 
 
-class CirculantNormal(TypedDistribution[nd.CirculantNormal]):
+class CirculantNormal(TypedDistribution[nd.CirculantNormal], nd.CirculantNormal):
     """Multivariate normal with a circulant covariance matrix.
 
     `loc` has shape `(*batch, n)`. Pass exactly one of `covariance_row` (the
@@ -246,13 +274,19 @@ class CirculantNormal(TypedDistribution[nd.CirculantNormal]):
     `covariance_matrix` are derived when read.
     """
 
-    base_dist = Derived[nd.Distribution]()
-    transforms = Derived[list[Transform[Any]]]()
+    # NumPyro computes these on first use (`lazy_property`), overriding
+    # `Distribution`'s properties as its own classes do.
+    @Derived
+    def variance(self) -> Float[Array, "*batch n"]: ...  # pyright: ignore[reportIncompatibleMethodOverride]
 
     loc: Float[Array, "*#batch n"]
     covariance_rfft: Float[Array, "*#batch n//2+1"]
-    covariance_row = Derived[Float[Array, "*#batch n"]]()
-    covariance_matrix = Derived[Float[Array, "*#batch n n"]]()
+
+    @Derived
+    def covariance_row(self) -> Float[Array, "*#batch n"]: ...
+
+    @Derived
+    def covariance_matrix(self) -> Float[Array, "*#batch n n"]: ...
 
     _one_of: ClassVar[tuple[str, ...]] = ("covariance_row", "covariance_rfft")
 
@@ -300,10 +334,21 @@ class WishartFamily(TypedDistribution[D]):
     matrices are derived when read.
     """
 
+    # NumPyro computes these on first use (`lazy_property`), overriding
+    # `Distribution`'s properties as its own classes do.
+    @Derived
+    def mean(self) -> Float[Array, "*batch n n"]: ...  # pyright: ignore[reportIncompatibleMethodOverride]
+    @Derived
+    def variance(self) -> Float[Array, "*batch n n"]: ...  # pyright: ignore[reportIncompatibleMethodOverride]
+
     concentration: Float[Array, "*#batch"]
     scale_tril: Float[Array, "*#batch n n"]
-    scale_matrix = Derived[Float[Array, "*#batch n n"]]()
-    rate_matrix = Derived[Float[Array, "*#batch n n"]]()
+
+    @Derived
+    def scale_matrix(self) -> Float[Array, "*#batch n n"]: ...
+
+    @Derived
+    def rate_matrix(self) -> Float[Array, "*#batch n n"]: ...
 
     _one_of: ClassVar[tuple[str, ...]] = _WISHART_ONE_OF
 
@@ -349,7 +394,11 @@ class WishartFamily(TypedDistribution[D]):
         )
 
 
-class Wishart(WishartFamily[nd.Wishart]):
+# NumPyro declares `concentration` and `scale_tril` mutable; the typed fields
+# (declared once, on the shared base) are narrower, frozen arrays.
+class Wishart(  # pyright: ignore[reportIncompatibleVariableOverride]
+    WishartFamily[nd.Wishart], nd.Wishart
+):
     """Wishart distribution on `n x n` positive definite matrices.
 
     `concentration` (degrees of freedom, greater than `n - 1`) has shape
@@ -358,11 +407,12 @@ class Wishart(WishartFamily[nd.Wishart]):
     `concentration` and `scale_tril`; the other matrices are derived when read.
     """
 
-    base_dist = Derived[nd.Distribution]()
-    transforms = Derived[list[Transform[Any]]]()
 
-
-class WishartCholesky(WishartFamily[nd.WishartCholesky]):
+# NumPyro declares `concentration` and `scale_tril` mutable; the typed fields
+# (declared once, on the shared base) are narrower, frozen arrays.
+class WishartCholesky(  # type: ignore[misc]
+    WishartFamily[nd.WishartCholesky], nd.WishartCholesky
+):
     """Lower Cholesky factor of a Wishart-distributed `n x n` matrix.
 
     Parameters as for `Wishart`: `concentration` and exactly one of
@@ -371,7 +421,11 @@ class WishartCholesky(WishartFamily[nd.WishartCholesky]):
     """
 
 
-class InverseWishart(WishartFamily[nd.InverseWishart]):
+# NumPyro declares `concentration` and `scale_tril` mutable; the typed fields
+# (declared once, on the shared base) are narrower, frozen arrays.
+class InverseWishart(  # pyright: ignore[reportIncompatibleVariableOverride]
+    WishartFamily[nd.InverseWishart], nd.InverseWishart
+):
     """Inverse Wishart distribution on `n x n` positive definite matrices.
 
     `concentration` (degrees of freedom, greater than `n - 1`) has shape
@@ -380,11 +434,17 @@ class InverseWishart(WishartFamily[nd.InverseWishart]):
     `concentration` and `scale_tril`; the other matrices are derived when read.
     """
 
-    base_dist = Derived[nd.Distribution]()
-    transforms = Derived[list[Transform[Any]]]()
+    # NumPyro computes these on first use (`lazy_property`), overriding
+    # `Distribution`'s properties as its own classes do.
+    @Derived
+    def mode(self) -> Float[Array, "*batch n n"]: ...  # pyright: ignore[reportIncompatibleMethodOverride]
 
 
-class InverseWishartCholesky(WishartFamily[nd.InverseWishartCholesky]):
+# NumPyro declares `concentration` and `scale_tril` mutable; the typed fields
+# (declared once, on the shared base) are narrower, frozen arrays.
+class InverseWishartCholesky(  # type: ignore[misc]
+    WishartFamily[nd.InverseWishartCholesky], nd.InverseWishartCholesky
+):
     """Lower Cholesky factor of an inverse-Wishart-distributed `n x n` matrix.
 
     Parameters as for `InverseWishart`: `concentration` and exactly one of
@@ -393,16 +453,13 @@ class InverseWishartCholesky(WishartFamily[nd.InverseWishartCholesky]):
     """
 
 
-class LKJ(TypedDistribution[nd.LKJ]):
+class LKJ(TypedDistribution[nd.LKJ], nd.LKJ):
     """LKJ distribution on `dimension x dimension` correlation matrices.
 
     `concentration` (> 0, shape `(*batch,)`) is the shape parameter; the
     density is proportional to `det(M) ** (concentration - 1)`.
     `sample_method` is `"onion"` or `"cvine"`.
     """
-
-    base_dist = Derived[nd.Distribution]()
-    transforms = Derived[list[Transform[Any]]]()
 
     dimension: int = eqx.field(static=True)
     concentration: Float[Array, "*#batch"]
@@ -424,7 +481,7 @@ class LKJ(TypedDistribution[nd.LKJ]):
         )
 
 
-class LKJCholesky(TypedDistribution[nd.LKJCholesky]):
+class LKJCholesky(TypedDistribution[nd.LKJCholesky], nd.LKJCholesky):
     """LKJ distribution on lower Cholesky factors of correlation matrices.
 
     As `LKJ`, for the Cholesky factor of a `dimension x dimension`
@@ -451,7 +508,9 @@ class LKJCholesky(TypedDistribution[nd.LKJCholesky]):
         )
 
 
-class GaussianRandomWalk(TypedDistribution[nd.GaussianRandomWalk]):
+class GaussianRandomWalk(
+    TypedDistribution[nd.GaussianRandomWalk], nd.GaussianRandomWalk
+):
     """Gaussian random walk of `num_steps` steps with increments of scale `scale`."""
 
     scale: Float[Array, "*#batch"]
@@ -488,7 +547,7 @@ def _check_adjacency(adj_matrix: jax.Array) -> None:
         )
 
 
-class CAR(TypedDistribution[nd.CAR]):
+class CAR(TypedDistribution[nd.CAR], nd.CAR):
     """Conditional autoregressive distribution over `n` areal sites.
 
     A multivariate normal with mean `loc` (`(*batch, n)` or a scalar) whose
@@ -509,7 +568,9 @@ class CAR(TypedDistribution[nd.CAR]):
     conditional_precision: Float[Array, "*#batch"]
     adj_matrix: Float[Array, "*#batch n n"]
     is_sparse: bool = eqx.field(static=True)
-    precision_matrix = Derived[Float[Array, "*#batch n n"]]()
+
+    @Derived
+    def precision_matrix(self) -> Float[Array, "*#batch n n"]: ...
 
     def __init__(
         self,
@@ -542,7 +603,7 @@ class CAR(TypedDistribution[nd.CAR]):
             _check_adjacency(self.adj_matrix)
 
 
-class ZeroSumNormal(TypedDistribution[nd.ZeroSumNormal]):
+class ZeroSumNormal(TypedDistribution[nd.ZeroSumNormal], nd.ZeroSumNormal):
     """Normal distribution constrained to sum to zero along its event axes.
 
     `event_shape` gives the event, every axis of which sums to zero; `scale`
@@ -555,9 +616,6 @@ class ZeroSumNormal(TypedDistribution[nd.ZeroSumNormal]):
     distribution's own property, so the argument is kept as
     `_given_event_shape`; both always hold the same value.
     """
-
-    base_dist = Derived[nd.Distribution]()
-    transforms = Derived[list[Transform[Any]]]()
 
     scale: Float[Array, "*#rotated"]
     _given_event_shape: tuple[int, ...] = numpyro_field("event_shape", static=True)
@@ -576,7 +634,9 @@ class ZeroSumNormal(TypedDistribution[nd.ZeroSumNormal]):
         )
 
 
-class GaussianStateSpace(TypedDistribution[nd.GaussianStateSpace]):
+class GaussianStateSpace(
+    TypedDistribution[nd.GaussianStateSpace], nd.GaussianStateSpace
+):
     """Linear Gaussian state space model over `num_steps` steps of an `n`-vector.
 
     `z_t = transition_matrix @ z_{t-1} + noise_t`, with `z_0 = initial_value`
@@ -587,10 +647,6 @@ class GaussianStateSpace(TypedDistribution[nd.GaussianStateSpace]):
     `initial_value` is kept as `_initial_value` (NumPyro's `initial_value`
     property reads zeros for `None`).
     """
-
-    base_dist = Derived[nd.Distribution]()
-    transforms = Derived[list[Transform[Any]]]()
-    initial_value = Derived[Float[Array, "*#batch n"]]()
 
     num_steps: int = eqx.field(static=True)
     transition_matrix: Float[Array, "n n"]
@@ -659,7 +715,7 @@ class GaussianStateSpace(TypedDistribution[nd.GaussianStateSpace]):
         )
 
 
-class EulerMaruyama(TypedDistribution[nd.EulerMaruyama]):
+class EulerMaruyama(TypedDistribution[nd.EulerMaruyama], nd.EulerMaruyama):
     """Euler-Maruyama discretisation of a stochastic differential equation.
 
     `t` (`(*batch, T)`, increasing) are the time points; `sde_fn(y, t)`
@@ -687,7 +743,7 @@ class EulerMaruyama(TypedDistribution[nd.EulerMaruyama]):
         )
 
 
-class GaussianCopula(TypedDistribution[nd.GaussianCopula]):
+class GaussianCopula(TypedDistribution[nd.GaussianCopula], nd.GaussianCopula):
     """Couples the last batch axis of `marginal_dist` through a Gaussian copula.
 
     `marginal_dist` is a univariate distribution (typed or NumPyro, converted
@@ -700,9 +756,12 @@ class GaussianCopula(TypedDistribution[nd.GaussianCopula]):
     """
 
     marginal_dist: nd.Distribution
-    correlation_cholesky: Float[Array, "*#batch n n"]
-    correlation_matrix = Derived[Float[Array, "*#batch n n"]]()
-    base_dist = Derived[nd.MultivariateNormal]()
+    # NumPyro computes `correlation_cholesky` on first use (a `lazy_property`);
+    # the typed class stores it, as a field.
+    correlation_cholesky: Float[Array, "*#batch n n"]  # pyright: ignore[reportIncompatibleVariableOverride]
+
+    @Derived
+    def correlation_matrix(self) -> Float[Array, "*#batch n n"]: ...
 
     _one_of: ClassVar[tuple[str, ...]] = ("correlation_matrix", "correlation_cholesky")
 
@@ -738,7 +797,9 @@ class GaussianCopula(TypedDistribution[nd.GaussianCopula]):
         )
 
 
-class GaussianCopulaBeta(TypedDistribution[nd.GaussianCopulaBeta]):
+class GaussianCopulaBeta(
+    TypedDistribution[nd.GaussianCopulaBeta], nd.GaussianCopulaBeta
+):
     """Beta marginals on the unit interval coupled by a Gaussian copula.
 
     The marginals are `Beta(concentration1, concentration0)` (both > 0, shape
@@ -752,10 +813,11 @@ class GaussianCopulaBeta(TypedDistribution[nd.GaussianCopulaBeta]):
 
     concentration1: Float[Array, "*#batch #n"]
     concentration0: Float[Array, "*#batch #n"]
-    correlation_cholesky: Float[Array, "*#batch n n"]
-    correlation_matrix = Derived[Float[Array, "*#batch n n"]]()
-    marginal_dist = Derived[nd.Beta]()
-    base_dist = Derived[nd.MultivariateNormal]()
+    # As for `GaussianCopula` (a `lazy_property` in NumPyro, a field here).
+    correlation_cholesky: Float[Array, "*#batch n n"]  # pyright: ignore[reportIncompatibleVariableOverride]
+
+    @Derived
+    def correlation_matrix(self) -> Float[Array, "*#batch n n"]: ...
 
     _one_of: ClassVar[tuple[str, ...]] = ("correlation_matrix", "correlation_cholesky")
 

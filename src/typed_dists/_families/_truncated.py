@@ -96,7 +96,9 @@ D = TypeVar("D", bound=nd.Distribution)
 # Truncated location-scale distributions
 
 
-class LeftTruncatedDistribution(TypedDistribution[nd.LeftTruncatedDistribution]):
+class LeftTruncatedDistribution(
+    TypedDistribution[nd.LeftTruncatedDistribution], nd.LeftTruncatedDistribution
+):
     """A real-valued `base_dist` restricted to `[low, ∞)` and renormalised.
 
     `base_dist` is a Cauchy, Laplace, Logistic, Normal, SoftLaplace or StudentT
@@ -118,7 +120,9 @@ class LeftTruncatedDistribution(TypedDistribution[nd.LeftTruncatedDistribution])
         self._construct(base_dist=base_dist, low=low, validate_args=validate_args)
 
 
-class RightTruncatedDistribution(TypedDistribution[nd.RightTruncatedDistribution]):
+class RightTruncatedDistribution(
+    TypedDistribution[nd.RightTruncatedDistribution], nd.RightTruncatedDistribution
+):
     """A real-valued `base_dist` restricted to `(-∞, high]` and renormalised.
 
     `base_dist` is a Cauchy, Laplace, Logistic, Normal, SoftLaplace or StudentT
@@ -141,7 +145,8 @@ class RightTruncatedDistribution(TypedDistribution[nd.RightTruncatedDistribution
 
 
 class TwoSidedTruncatedDistribution(
-    TypedDistribution[nd.TwoSidedTruncatedDistribution]
+    TypedDistribution[nd.TwoSidedTruncatedDistribution],
+    nd.TwoSidedTruncatedDistribution,
 ):
     """A real-valued `base_dist` restricted to `[low, high]` and renormalised.
 
@@ -488,7 +493,9 @@ def TruncatedCauchy(
 # are not defined, and reading them says which NumPyro they need.
 if TYPE_CHECKING or HAS_TRUNCATED_GAMMA:
 
-    class LeftTruncatedGamma(TypedDistribution[nd.LeftTruncatedGamma]):
+    class LeftTruncatedGamma(
+        TypedDistribution[nd.LeftTruncatedGamma], nd.LeftTruncatedGamma
+    ):
         """A Gamma `base_dist` restricted to `[low, ∞)` and renormalised.
 
         `low` must be non-negative (checked while validation is enabled); a base
@@ -507,7 +514,9 @@ if TYPE_CHECKING or HAS_TRUNCATED_GAMMA:
         ) -> None:
             self._construct(base_dist=base_dist, low=low, validate_args=validate_args)
 
-    class RightTruncatedGamma(TypedDistribution[nd.RightTruncatedGamma]):
+    class RightTruncatedGamma(
+        TypedDistribution[nd.RightTruncatedGamma], nd.RightTruncatedGamma
+    ):
         """A Gamma `base_dist` restricted to `(0, high]` and renormalised.
 
         `high` must be positive (checked while validation is enabled); a base that
@@ -526,7 +535,9 @@ if TYPE_CHECKING or HAS_TRUNCATED_GAMMA:
         ) -> None:
             self._construct(base_dist=base_dist, high=high, validate_args=validate_args)
 
-    class TwoSidedTruncatedGamma(TypedDistribution[nd.TwoSidedTruncatedGamma]):
+    class TwoSidedTruncatedGamma(
+        TypedDistribution[nd.TwoSidedTruncatedGamma], nd.TwoSidedTruncatedGamma
+    ):
         """A Gamma `base_dist` restricted to `[low, high]` and renormalised.
 
         A base that is not a Gamma distribution is rejected with
@@ -629,7 +640,9 @@ if TYPE_CHECKING or HAS_TRUNCATED_GAMMA:
         )
 
 
-class TruncatedPolyaGamma(TypedDistribution[nd.TruncatedPolyaGamma]):
+class TruncatedPolyaGamma(
+    TypedDistribution[nd.TruncatedPolyaGamma], nd.TruncatedPolyaGamma
+):
     """The Pólya-Gamma distribution PG(1, 0), truncated to `[0, 2.5]`.
 
     It has no parameters: `batch_shape` (a tuple) only sets the shape of the
@@ -675,7 +688,9 @@ class OneSidedCensored(TypedDistribution[D]):
         )
 
 
-class LeftCensoredDistribution(OneSidedCensored[nd.LeftCensoredDistribution]):
+class LeftCensoredDistribution(
+    OneSidedCensored[nd.LeftCensoredDistribution], nd.LeftCensoredDistribution
+):
     """`base_dist` with left-censored observations where `censored` is True.
 
     A censored observation is an upper bound of the true value, so it
@@ -684,7 +699,9 @@ class LeftCensoredDistribution(OneSidedCensored[nd.LeftCensoredDistribution]):
     """
 
 
-class RightCensoredDistribution(OneSidedCensored[nd.RightCensoredDistribution]):
+class RightCensoredDistribution(
+    OneSidedCensored[nd.RightCensoredDistribution], nd.RightCensoredDistribution
+):
     """`base_dist` with right-censored observations where `censored` is True.
 
     A censored observation is a lower bound of the true value, so it
@@ -694,7 +711,9 @@ class RightCensoredDistribution(OneSidedCensored[nd.RightCensoredDistribution]):
     """
 
 
-class IntervalCensoredDistribution(TypedDistribution[nd.IntervalCensoredDistribution]):
+class IntervalCensoredDistribution(
+    TypedDistribution[nd.IntervalCensoredDistribution], nd.IntervalCensoredDistribution
+):
     """`base_dist` observed as intervals `(lower, upper)`, the last value axis.
 
     `left_censored` and `right_censored` (Python bools or bool arrays over the

@@ -24,7 +24,7 @@ from numpyro.distributions.batch_util import promote_batch_shape
 from numpyro.distributions.transforms import Transform
 
 from .._core._distribution import TypedDistribution
-from .._core._fields import Derived, bookkeeping_field, numpyro_field
+from .._core._fields import bookkeeping_field, numpyro_field
 from .._policy import BoolLike
 
 __all__ = [
@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 
-class Independent(TypedDistribution[nd.Independent]):
+class Independent(TypedDistribution[nd.Independent], nd.Independent):
     """Reinterprets the rightmost `reinterpreted_batch_ndims` batch dimensions
     of `base_dist` as event dimensions (what `.to_event(n)` builds)."""
 
@@ -58,7 +58,9 @@ class Independent(TypedDistribution[nd.Independent]):
         )
 
 
-class ExpandedDistribution(TypedDistribution[nd.ExpandedDistribution]):
+class ExpandedDistribution(
+    TypedDistribution[nd.ExpandedDistribution], nd.ExpandedDistribution
+):
     """`base_dist` broadcast to the larger `batch_shape` (what `.expand` builds).
 
     As in NumPyro, it takes no `validate_args`: the base distribution's applies.
@@ -116,7 +118,9 @@ def promoted_expansion(
     return {"base_dist": base, "batch_shape": (*now[:added], *batch_shape)}
 
 
-class MaskedDistribution(TypedDistribution[nd.MaskedDistribution]):
+class MaskedDistribution(
+    TypedDistribution[nd.MaskedDistribution], nd.MaskedDistribution
+):
     """`base_dist` whose `log_prob` is zero where `mask` is False (what `.mask` builds).
 
     `mask` is a Python bool or a bool array that broadcasts to the batch shape.
@@ -135,10 +139,10 @@ class MaskedDistribution(TypedDistribution[nd.MaskedDistribution]):
         self._construct(base_dist=base_dist, mask=mask, validate_args=None)
 
 
-class FoldedDistribution(TypedDistribution[nd.FoldedDistribution]):
+class FoldedDistribution(
+    TypedDistribution[nd.FoldedDistribution], nd.FoldedDistribution
+):
     """The absolute value of a univariate `base_dist` (e.g. a half-Cauchy)."""
-
-    transforms = Derived[list[Transform[Any]]]()
 
     base_dist: nd.Distribution
 
@@ -148,7 +152,9 @@ class FoldedDistribution(TypedDistribution[nd.FoldedDistribution]):
         self._construct(base_dist=base_dist, validate_args=validate_args)
 
 
-class TransformedDistribution(TypedDistribution[nd.TransformedDistribution]):
+class TransformedDistribution(
+    TypedDistribution[nd.TransformedDistribution], nd.TransformedDistribution
+):
     """`base_distribution` pushed through `transforms` (one or a list).
 
     As in NumPyro, a transformed base is flattened: `base_dist` is the
@@ -174,7 +180,7 @@ class TransformedDistribution(TypedDistribution[nd.TransformedDistribution]):
         )
 
 
-class ImproperUniform(TypedDistribution[nd.ImproperUniform]):
+class ImproperUniform(TypedDistribution[nd.ImproperUniform], nd.ImproperUniform):
     """An improper flat density (log_prob 0) on `support`; it cannot be sampled.
 
     For latent sites whose density a model adds itself with `numpyro.factor`.
