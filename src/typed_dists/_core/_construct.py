@@ -47,6 +47,7 @@ __all__ = [
     "exactly_one",
     "frozen_message",
     "numpyro_arguments",
+    "numpyro_attribute",
     "numpyro_of",
     "set_instance_validation",
 ]
@@ -175,6 +176,20 @@ def numpyro_of(self: TypedDistribution[Any]) -> Any:
         dist = _with_validation(record, new_numpyro(record, kwargs), validate, kwargs)
         object.__setattr__(self, "_numpyro", dist)
     return dist
+
+
+def numpyro_attribute(self: TypedDistribution[Any], name: str) -> Any:
+    """Attribute `name` of the wrapped NumPyro instance, as a typed
+    distribution reads it (`Derived`, and `__getattr__` for the rest).
+
+    An inner distribution (a LogNormal's `base_dist`) is converted to its typed
+    counterpart, so that code handed it (reparametrisers, users) gets a typed
+    one too.
+    """
+    value = getattr(numpyro_of(self), name)
+    if isinstance(value, Distribution):
+        return to_typed(value)
+    return value
 
 
 def set_instance_validation(self: TypedDistribution[Any], value: object) -> None:

@@ -49,6 +49,7 @@ from ._construct import (
     construct,
     frozen_message,
     numpyro_arguments,
+    numpyro_attribute,
     numpyro_of,
     set_instance_validation,
 )
@@ -256,12 +257,7 @@ class TypedDistribution(
                 field in self.__dict__ for field in names
             ):
                 raise AttributeError(name)
-            value = getattr(numpyro_of(self), name)
-            if isinstance(value, Distribution):
-                # An inner distribution (a LogNormal's `base_dist`): typed, so
-                # that code handed it (reparametrisers, users) gets a typed one.
-                return to_typed(value)
-            return value
+            return numpyro_attribute(self, name)
 
     # -- NumPyro's wrappers, typed ---------------------------------------------
 

@@ -12,10 +12,8 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Generic, Self, TypeVar, cast, overload
 
 import equinox as eqx
-from numpyro.distributions import Distribution
 
-from .._interop._convert import to_typed
-from ._construct import numpyro_of
+from ._construct import numpyro_attribute
 from ._meta import LazyPropertyBase
 from ._record import ATTRIBUTE_KEY, BOOKKEEPING_KEY, NAME_KEY
 
@@ -141,9 +139,4 @@ class Derived(LazyPropertyBase, Generic[T]):
     ) -> T | Self:
         if obj is None:
             return self
-        value = getattr(numpyro_of(obj), self.name)
-        if isinstance(value, Distribution):
-            # An inner distribution (a LogNormal's `base_dist`): typed, so that
-            # code handed it (reparametrisers, users) gets a typed one too.
-            value = to_typed(value)
-        return cast(T, value)
+        return cast(T, numpyro_attribute(obj, self.name))
