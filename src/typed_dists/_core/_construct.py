@@ -33,6 +33,7 @@ from .._policy import (
     get_validation,
     guard_traced,
     is_tracer,
+    located,
     numpyro_validation_off,
     validation_enabled,
 )
@@ -394,8 +395,8 @@ def _build_numpyro(
             if isinstance(error, AssertionError)
             else ParameterValueError
         )
-        raise kind(
-            f"{owner}: NumPyro rejected the arguments {given}: {error}"
+        raise located(
+            kind(f"{owner}: NumPyro rejected the arguments {given}: {error}"), owner
         ) from error
     except (TypeError, NotImplementedError) as error:
         if dtype is None or dtype.itemsize >= 4:
@@ -414,16 +415,25 @@ def _typed_argument(owner: str, name: str, value: object) -> object:
     as its typed counterpart would be, instead of reintroducing the float0
     gradients typed_dists exists to prevent.
     """
+    where = name
     try:
         if isinstance(value, Distribution):
             return to_typed(value)
         items = cast(list[object] | tuple[object, ...], value)
         if not any(isinstance(v, Distribution) for v in items):
             return value
-        converted = [to_typed(v) if isinstance(v, Distribution) else v for v in items]
+        converted: list[object] = []
+        for index, item in enumerate(items):
+            where = f"{name}[{index}]"
+            converted.append(to_typed(item) if isinstance(item, Distribution) else item)
         return type(items)(converted)
     except (ParameterTypeError, ParameterValueError) as error:
-        raise type(error)(
-            f"{owner}: argument `{name}` holds a NumPyro distribution that its "
-            f"typed counterpart rejects:\n{error}"
+        inner = f"{where}.{error.parameter}" if error.parameter else where
+        raise located(
+            type(error)(
+                f"{owner}: argument `{name}` holds a NumPyro distribution that "
+                f"its typed counterpart rejects:\n{error}"
+            ),
+            owner,
+            inner,
         ) from error

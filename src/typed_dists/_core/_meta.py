@@ -158,11 +158,17 @@ def numpyro_default_validation() -> bool:
 
 
 def numpyro_instance_validation(dist: Distribution) -> bool | None:
-    """A NumPyro instance's own `validate_args` (no public getter); `None`
-    when it cannot be read, which means NumPyro's global default."""
+    """A NumPyro instance's own `validate_args` (no public getter), as NumPyro
+    uses it: `None` when it was built without one and so follows NumPyro's
+    global switch, as a typed distribution given `None` does (`None` too
+    where it cannot be read). An instance NumPyro unflattened from one built
+    without a setting holds `None` itself, which NumPyro takes as off."""
     if not _HAS_VALIDATE:
         return None
-    return bool(getattr(dist, _VALIDATE))
+    own = vars(dist)
+    if _VALIDATE not in own:
+        return None
+    return bool(own[_VALIDATE])
 
 
 def set_numpyro_instance_validation(dist: Distribution, validate: bool) -> bool:

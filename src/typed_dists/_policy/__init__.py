@@ -20,6 +20,7 @@ from ._classify import (
     Kind as Kind,
     accepts as accepts,
     classify as classify,
+    dtype_kind as dtype_kind,
     is_tracer as is_tracer,
 )
 from ._dtypes import (
@@ -33,6 +34,7 @@ from ._errors import (
     ParameterTypeError as ParameterTypeError,
     ParameterValueError as ParameterValueError,
     ValueTypeError as ValueTypeError,
+    located as located,
 )
 from ._modes import (
     ValidationMode as ValidationMode,
@@ -48,6 +50,7 @@ from ._specs import (
 )
 from ._values import (
     check_values as check_values,
+    evaluate_constraint as evaluate_constraint,
     guard_traced as guard_traced,
     numpyro_validation_off as numpyro_validation_off,
     validation_enabled as validation_enabled,

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from jaxtyping import TypeCheckError
 
 __all__ = [
+    "located",
     "ParameterAssertionError",
     "ParameterTypeError",
     "ParameterValueError",
@@ -12,24 +15,40 @@ __all__ = [
 ]
 
 
-class ParameterTypeError(TypeCheckError):
+class _Located:
+    """Where a parameter error was found, for tools that report it (the
+    model checks of `typed_dists.check_model`); `None` where not known."""
+
+    distribution: str | None = None
+    """The distribution's class name, e.g. `"Normal"`."""
+    parameter: str | None = None
+    """The parameter's name, dotted through inner distributions
+    (`"base_dist.loc"`)."""
+    site: str | None = None
+    """The NumPyro sample site, when raised under `handlers.typecheck`."""
+
+
+class ParameterTypeError(_Located, TypeCheckError):
     """A constructor argument has the wrong kind, dtype or shape.
 
     Raised at construction (at trace time under `jax.jit`), before NumPyro sees
     the argument. It subclasses `jaxtyping.TypeCheckError` and so `TypeError`:
     code that catches either keeps working. The message names the distribution,
     the parameter, what was expected and what arrived, then says how to fix
-    the call.
+    the call. The attributes `distribution`, `parameter` and `site` say the
+    same for tools.
     """
 
 
-class ParameterValueError(ValueError):
+class ParameterValueError(_Located, ValueError):
     """A concrete constructor argument violates its parameter's constraint.
 
     For example `probs=1.5` (outside the unit interval) or `scale=-1.0`. Like
     NumPyro's own validation it is checked only for concrete values and only
     while validation is enabled (`validate_args`, or
     `numpyro.enable_validation`); traced values inside `jax.jit` are skipped.
+    The attributes `distribution`, `parameter` and `site` name where it was
+    found.
     """
 
 
@@ -53,3 +72,22 @@ class ValueTypeError(TypeError):
     log-density is `-inf` (with a warning when validation is on and the value
     is concrete).
     """
+
+
+_E = TypeVar("_E", bound=_Located)
+
+
+def located(
+    error: _E,
+    distribution: str | None = None,
+    parameter: str | None = None,
+    site: str | None = None,
+) -> _E:
+    """`error`, with the given parts of where it was found set on it."""
+    if distribution is not None:
+        error.distribution = distribution
+    if parameter is not None:
+        error.parameter = parameter
+    if site is not None:
+        error.site = site
+    return error

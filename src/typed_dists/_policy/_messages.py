@@ -14,7 +14,7 @@ import jax
 import numpy as np
 
 from ._classify import Kind, classify, is_tracer, problem
-from ._errors import ParameterTypeError, ParameterValueError, ValueTypeError
+from ._errors import ParameterTypeError, ParameterValueError, ValueTypeError, located
 from ._specs import ParameterSpec
 
 __all__ = [
@@ -163,10 +163,11 @@ def _expected(spec: ParameterSpec) -> str:
 
 def type_error(owner: str, spec: ParameterSpec, value: object) -> ParameterTypeError:
     """A constructor argument of a kind or dtype the parameter does not take."""
-    return ParameterTypeError(
+    error = ParameterTypeError(
         f"{owner}: parameter `{spec.name}` expected {_expected(spec)}, "
         f"got {describe(value)}.\n{_hint(spec.kind, spec.name, value)}"
     )
+    return located(error, owner, spec.name)
 
 
 def shape_error(
@@ -196,19 +197,24 @@ def shape_error(
         )
     else:
         detail = "its dimensions do not match"
-    return ParameterTypeError(
+    error = ParameterTypeError(
         f"{owner}: parameter `{spec.name}` expected {_expected(spec)}, "
         f"got {describe(value)}: {detail}.\nCheck the shapes you passed."
     )
+    return located(error, owner, spec.name)
 
 
 def overflow_error(
     owner: str, spec: ParameterSpec, value: object, error: OverflowError
 ) -> ParameterValueError:
     """A Python int beyond the range of every floating-point dtype."""
-    return ParameterValueError(
-        f"{owner}: parameter `{spec.name}` got {describe(value)}, "
-        f"which no floating-point dtype can hold ({error})."
+    return located(
+        ParameterValueError(
+            f"{owner}: parameter `{spec.name}` got {describe(value)}, "
+            f"which no floating-point dtype can hold ({error})."
+        ),
+        owner,
+        spec.name,
     )
 
 
@@ -216,12 +222,13 @@ def whole_number_error(
     owner: str, spec: ParameterSpec, value: object
 ) -> ParameterValueError:
     """A float for an integer parameter that is not a whole number in range."""
-    return ParameterValueError(
+    error = ParameterValueError(
         f"{owner}: parameter `{spec.name}` counts things and takes whole "
         f"numbers; got {describe(value)} with a value that is not a whole "
         "number the default integer dtype can hold.\nRound it first, e.g. "
         f"`jnp.round({spec.name})`, if that is what you mean."
     )
+    return located(error, owner, spec.name)
 
 
 def option_error(
@@ -246,13 +253,14 @@ def stored_error(
         "int": "an integer array",
         "bool": "a bool array",
     }[kind]
-    return ParameterTypeError(
+    error = ParameterTypeError(
         f"{owner}: parameter `{name}` holds {describe(value)}, but {owner} "
         f"stores {what} there.\nThis module was rebuilt from its leaves "
         "(`eqx.tree_at`, `jax.tree.map`, unflattening, a gradient), which "
         f"skips the constructor's checks; use `.replace({name}=...)` to "
         f"change a parameter with the checks. {_hint(kind, name, value)}"
     )
+    return located(error, owner, name)
 
 
 def value_type_error(owner: str, method: str, value: object) -> ValueTypeError:

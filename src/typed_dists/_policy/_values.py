@@ -15,10 +15,11 @@ from numpyro.distributions import Distribution, constraints
 
 from .._core._meta import numpyro_default_validation
 from ._classify import dtype_kind, is_tracer
-from ._errors import ParameterValueError
+from ._errors import ParameterValueError, located
 
 __all__ = [
     "check_values",
+    "evaluate_constraint",
     "guard_traced",
     "numpyro_validation_off",
     "validation_enabled",
@@ -111,7 +112,7 @@ def check_values(
             continue  # nothing to violate
         if array.dtype.itemsize < 4 and dtype_kind(array.dtype) == "float":
             array = array.astype(np.float32)
-        valid = _evaluate(owner, name, constraint, array)
+        valid = evaluate_constraint(owner, name, constraint, array)
         if valid is None or valid.all():
             continue
         bad = np.argwhere(~valid)
@@ -122,9 +123,13 @@ def check_values(
             if valid.ndim
             else "the value violates it"
         )
-        raise ParameterValueError(
-            f"{owner}: parameter `{name}` must satisfy the constraint "
-            f"{constraint!r}; {where}."
+        raise located(
+            ParameterValueError(
+                f"{owner}: parameter `{name}` must satisfy the constraint "
+                f"{constraint!r}; {where}."
+            ),
+            owner,
+            name,
         )
 
 
@@ -135,7 +140,7 @@ _STAGED = (
 )
 
 
-def _evaluate(
+def evaluate_constraint(
     owner: str, name: str, constraint: constraints.Constraint[Any], array: np.ndarray
 ) -> np.ndarray | None:
     """`constraint(array)` as a NumPy bool array; None if it cannot be known.
@@ -157,9 +162,13 @@ def _evaluate(
     except (ValueError, ArithmeticError) as error:
         # e.g. NumPy's eigenvalue solver, given NaN or inf entries.
         finite = "" if np.isfinite(array).all() else "; it has NaN or inf"
-        raise ParameterValueError(
-            f"{owner}: parameter `{name}` must satisfy the constraint "
-            f"{constraint!r}, which could not be evaluated ({error}){finite}."
+        raise located(
+            ParameterValueError(
+                f"{owner}: parameter `{name}` must satisfy the constraint "
+                f"{constraint!r}, which could not be evaluated ({error}){finite}."
+            ),
+            owner,
+            name,
         ) from error
     if is_tracer(valid):
         return None
