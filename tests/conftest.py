@@ -105,6 +105,7 @@ COMPAT_MODULES = frozenset(
         "core/test_versions.py",
         "families/test_every_class.py",
         "interop/test_batching.py",
+        "interop/test_check_model.py",
         "interop/test_compat_composites.py",
         "interop/test_compat_corpus.py",
         "interop/test_compat_devices.py",
@@ -115,6 +116,7 @@ COMPAT_MODULES = frozenset(
         "interop/test_compat_svi.py",
         "interop/test_convert.py",
         "interop/test_numpyro_interop.py",
+        "interop/test_typecheck.py",
     }
 )
 _TESTS = Path(__file__).resolve().parent

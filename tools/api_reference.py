@@ -42,6 +42,7 @@ from numpyro.distributions.transforms import AffineTransform, ExpTransform
 import typed_dists as td
 from helpers.generate import GENERATED, Generated
 from typed_dists._core._versions import needs_numpyro
+from typed_dists._interop import _report
 
 API = Path(__file__).resolve().parent.parent / "docs" / "api"
 
@@ -414,11 +415,17 @@ def _factory_classes(factory: Callable[..., Any]) -> list[type[Any]]:
     return [getattr(td, n) for n in names if hasattr(td, n)]
 
 
+CHECKING = frozenset([*_report.__all__, "UncheckedDistributionWarning"])
+"""The names of model checking, on the hand-written page `checking.md`."""
+
+
 def _page_of(name: str) -> str:
     """The page documenting public name `name`."""
     for slug, _, module, _ in FAMILIES:
         if name in module.__all__:
             return f"{slug}.md"
+    if name in CHECKING:
+        return "checking.md"
     return "mechanism.md"
 
 
@@ -501,6 +508,8 @@ SUMMARIES = {
     "FloatLike": "What a float parameter accepts, for static type checkers.",
     "IntLike": "What an integer parameter accepts, for static type checkers.",
     "ValidationMode": 'The validation modes: `"default"`, `"checked"`, `"off"`.',
+    "ProblemKind": "What a `Problem` is about, e.g. `\"parameter-type\"` or "
+    '`"log-density"`.',
     "Distribution": "NumPyro's base class, re-exported.",
     "biject_to": "NumPyro's function, re-exported.",
     "constraints": "NumPyro's module, re-exported.",

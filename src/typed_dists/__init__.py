@@ -45,6 +45,16 @@ from ._families._wrappers import *  # noqa: F403
 # Registers NumPyro's batching rules for typed classes.
 from ._interop import _batching as _batching
 from ._interop._convert import from_numpyro
+from ._interop._handlers import UncheckedDistributionWarning
+from ._interop._report import (
+    ModelCheckError,
+    ModelReport,
+    ParameterInfo,
+    Problem,
+    ProblemKind,
+    SiteInfo,
+    check_model,
+)
 from ._policy import (
     BoolLike,
     FloatLike,
@@ -77,6 +87,15 @@ __all__ = [
     "ValueTypeError",
     "from_numpyro",
     "clear_caches",
+    # checking NumPyro models (and `typed_dists.handlers.typecheck`)
+    "check_model",
+    "ModelReport",
+    "SiteInfo",
+    "ParameterInfo",
+    "Problem",
+    "ProblemKind",
+    "ModelCheckError",
+    "UncheckedDistributionWarning",
     # validation modes
     "ValidationMode",
     "get_validation",

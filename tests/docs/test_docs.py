@@ -2,14 +2,17 @@
 
 Python blocks run as written: the blocks of one file in order in one
 namespace, as a reader would paste them; a failing assertion or exception
-fails the file's test. Shell blocks name commands, files, modules and extras
-that exist; configuration blocks parse; `text` blocks are output.
-"""
+fails the file's test, and so does a `text` block right after a block that
+prints, unless it is exactly what the block printed. Shell blocks name
+commands, files, modules and extras that exist; configuration blocks parse;
+other `text` blocks are output."""
 
 from __future__ import annotations
 
 import configparser
+import contextlib
 import inspect
+import io
 import re
 import shlex
 import sys
@@ -62,9 +65,21 @@ def test_code_blocks_run(path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     stem = str(path.relative_to(ROOT).with_suffix(""))
     module = types.ModuleType("docs_" + re.sub(r"\W", "_", stem))
     monkeypatch.setitem(sys.modules, module.__name__, module)
-    for index, block in enumerate(python_blocks(path)):
+    fenced = _FENCED.findall(path.read_text())
+    for index, (language, block) in enumerate(fenced):
+        if language != "python":
+            continue
         code = compile(block, f"{path.relative_to(ROOT)}[block {index}]", "exec")
-        exec(code, module.__dict__)
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            exec(code, module.__dict__)
+        # A block that prints, followed by a `text` block: that is its output.
+        following = fenced[index + 1] if index + 1 < len(fenced) else None
+        if printed.getvalue() and following is not None and following[0] == "text":
+            assert printed.getvalue() == following[1], (
+                f"{path.relative_to(ROOT)}: the output after block {index} is "
+                f"not what it prints:\n{printed.getvalue()}"
+            )
 
 
 def test_readme_setup_block_is_what_ci_runs() -> None:
@@ -105,8 +120,10 @@ def _check_command(words: list[str]) -> None:
     elif words[:2] == ["python", "-m"]:
         module = words[2]
         if module != "pytest":
-            path = ROOT / module.replace(".", "/")
-            assert path.with_suffix(".py").is_file() or path.is_dir(), words
+            paths = [ROOT / module.replace(".", "/"), ROOT / "src" / module]
+            assert any(p.with_suffix(".py").is_file() or p.is_dir() for p in paths), (
+                words
+            )
     elif words[0] == "python":
         assert (ROOT / words[1]).is_file(), words
     else:

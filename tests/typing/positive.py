@@ -10,9 +10,11 @@ from typing import assert_type, cast
 import jax
 import jax.numpy as jnp
 import numpy as np
+import numpyro
 import numpyro.distributions as nd
 
 import typed_dists as td
+from typed_dists.handlers import typecheck
 
 
 def constructors() -> None:
@@ -75,3 +77,34 @@ def numpyro_annotated_code(probs: jax.Array, locs: jax.Array) -> None:
     mixture = nd.MixtureSameFamily(td.Categorical(probs=probs), td.Normal(locs, 1.0))
     plain: nd.BernoulliProbs = td.Bernoulli(probs=0.5)
     print(mixture, plain)
+
+
+def _plain_model(y: jax.Array) -> None:
+    """A model written for NumPyro."""
+    numpyro.sample("y", nd.Normal(0.0, 1.0), obs=y)
+
+
+def model_checking(y: jax.Array) -> None:
+    # The report of an unchanged model is typed, to its problems' fields.
+    report = td.check_model(_plain_model, y, rng_seed=1)
+    assert_type(report, td.ModelReport)
+    assert_type(report.ok, bool)
+    assert_type(report.site("y"), td.SiteInfo)
+    assert_type(report.site("y").log_density, float | None)
+    for problem in report.problems:
+        assert_type(problem, td.Problem)
+        assert_type(problem.kind, td.ProblemKind)
+        assert_type(problem.site, str | None)
+    try:
+        report.raise_for_problems()
+    except td.ModelCheckError as error:
+        assert_type(error.report, td.ModelReport)
+    # The handler, as NumPyro's are used: around a call, or wrapping a model.
+    with typecheck():
+        _plain_model(y)
+    assert_type(typecheck(_plain_model), typecheck)
+    try:
+        typecheck(_plain_model)(y)
+    except td.ParameterTypeError as error:
+        assert_type(error.site, str | None)
+        assert_type(error.parameter, str | None)
