@@ -508,7 +508,7 @@ SUMMARIES = {
     "FloatLike": "What a float parameter accepts, for static type checkers.",
     "IntLike": "What an integer parameter accepts, for static type checkers.",
     "ValidationMode": 'The validation modes: `"default"`, `"checked"`, `"off"`.',
-    "ProblemKind": "What a `Problem` is about, e.g. `\"parameter-type\"` or "
+    "ProblemKind": 'What a `Problem` is about, e.g. `"parameter-type"` or '
     '`"log-density"`.',
     "Distribution": "NumPyro's base class, re-exported.",
     "biject_to": "NumPyro's function, re-exported.",
