@@ -30,7 +30,7 @@ strings, `None`, lists and tuples, and other objects.
 from __future__ import annotations
 
 import functools
-from typing import Any, Literal, NamedTuple, TypeAlias, cast
+from typing import Any, Literal, NamedTuple, TypeAlias, TypeGuard, cast
 
 import jax
 import jax.core
@@ -44,6 +44,7 @@ __all__ = [
     "accepts_value",
     "classify",
     "dtype_kind",
+    "is_global",
     "is_tracer",
     "problem",
 ]
@@ -93,6 +94,13 @@ def dtype_kind(dtype: np.dtype[Any]) -> str:
 def is_tracer(value: object) -> bool:
     """Whether `value` is a JAX tracer (inside `jit`, `vmap`, `grad`, ...)."""
     return isinstance(value, jax.core.Tracer)
+
+
+def is_global(value: object) -> TypeGuard[jax.Array]:
+    """Whether `value` is a JAX array with shards on other processes' devices
+    (a globally sharded array of a multi-process program): its values cannot
+    be read here, only computed on by every process together."""
+    return isinstance(value, jax.Array) and not value.is_fully_addressable
 
 
 _NUMBERS: dict[type, Argument] = {

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+from collections.abc import Callable
 from typing import Any, TypeAlias, cast
 
 import jax
@@ -19,7 +20,7 @@ import numpy as np
 from jax.typing import ArrayLike
 
 from .._core._meta import trace_state_clean
-from ._classify import is_tracer
+from ._classify import is_global, is_tracer
 
 __all__ = [
     "NotWholeNumberError",
@@ -185,10 +186,29 @@ def to_int_array(value: object) -> jax.Array:
         return _number_array(int(value), 1.0, dtype)
     kind = getattr(value, "dtype", None)
     if kind is not None and jnp.issubdtype(kind, jnp.floating) and not is_tracer(value):
-        array = np.asarray(value, dtype=np.float64)
-        if not (np.all(np.mod(array, 1.0) == 0.0) and _in_range(array, dtype)):
-            raise NotWholeNumberError(value)
+        if is_global(value):
+            # Sharded over processes: checked by all of them together.
+            # (JAX types a jitted function's results as unknown.)
+            check = cast(
+                Callable[[jax.Array], jax.Array],
+                jax.jit(functools.partial(_whole, dtype=dtype)),
+            )
+            whole = check(value)
+            if not bool(whole):
+                raise NotWholeNumberError(value)
+        else:
+            array = np.asarray(value, dtype=np.float64)
+            if not (np.all(np.mod(array, 1.0) == 0.0) and _in_range(array, dtype)):
+                raise NotWholeNumberError(value)
     return jnp.asarray(value, dtype=dtype)
+
+
+def _whole(array: jax.Array, dtype: np.dtype[Any]) -> jax.Array:
+    """Whether every element is a whole number `dtype` can hold (in JAX)."""
+    info = np.iinfo(dtype)
+    return jnp.all(
+        (jnp.mod(array, 1.0) == 0.0) & (array >= info.min) & (array <= info.max)
+    )
 
 
 def _in_range(array: np.ndarray[Any, Any], dtype: np.dtype[Any]) -> bool:
