@@ -35,6 +35,12 @@ SUMMARY_LINES: dict[str, tuple[str, ...]] = {
         "posterior mean tau:",
         "posterior mean theta:",
     ),
+    "distributed_svi": (
+        "processes: 2, devices: 2",
+        "loss: first",
+        "posterior median beta:",
+        "same parameters in every process: True",
+    ),
     "gaussian_mixture": (
         "loss: first",
         "weights:",

@@ -168,6 +168,44 @@ def eager_checks(index: int, count: int) -> Results:
     return {"error": np.array("")}
 
 
+def checked(index: int, count: int) -> Results:
+    """The "checked" mode inside compiled code, with a bad value that one
+    process holds (a shard) or that all hold (a replicated scalar): every
+    process raises, and all can go on with the next collective."""
+    _, shard = _mesh()
+    whole = np.ones(count * ROWS, dtype=np.float32)
+    whole[-2] = -1.0  # in the last process's shard
+    scale = _global(shard, whole, index)
+    good = _global(shard, np.ones(count * ROWS, dtype=np.float32), index)
+    x = _global(shard, np.zeros(count * ROWS, dtype=np.float32), index)
+    out: Results = {}
+    with td.validation("checked"):
+
+        @jax.jit
+        def sharded(s: jax.Array, v: jax.Array) -> jax.Array:
+            return td.Normal(0.0, s).log_prob(v).sum()
+
+        @jax.jit
+        def replicated(s: jax.Array, v: jax.Array) -> jax.Array:
+            return td.Normal(v, s).log_prob(v).sum()
+
+        out["good"] = np.asarray(sharded(good, x))
+        calls: dict[str, Callable[[], jax.Array]] = {
+            "sharded": lambda: sharded(scale, x),
+            "replicated": lambda: replicated(jnp.float32(-1.0), x),
+        }
+        for case, call in calls.items():
+            started = time.monotonic()
+            try:
+                np.asarray(call())
+                out[case] = np.array("")
+            except Exception as error:  # the runtime's error, with ours inside
+                out[case] = np.array(str(error))
+            out[f"{case}-seconds"] = np.array(time.monotonic() - started)
+    out["after"] = _gather(jnp.full(1, float(index)))
+    return out
+
+
 def one_fails(index: int, count: int) -> Results:
     """The last process fails; the others wait for it in a collective (for the
     test of `helpers.processes` itself)."""
@@ -188,6 +226,7 @@ SCENARIOS: dict[str, Callable[[int, int], Results]] = {
     "svi": svi,
     "nuts": nuts,
     "eager-checks": eager_checks,
+    "checked": checked,
     "one-fails": one_fails,
     "sleeps": sleeps,
 }

@@ -4,8 +4,9 @@ Two processes on this machine join one JAX distributed runtime (CPU
 collectives through gloo) with one device each, and run the same program
 over a global mesh of both (`helpers.processes`, `helpers.distributed_worker`).
 Each computes with NumPyro's distributions and with typed_dists; the results
-must be identical arrays. Every run has a timeout and kills its processes,
-so a hang fails the test.
+must be identical arrays. Checks raise in every process, eagerly and in the
+"checked" mode inside compiled code. Every run has a timeout and kills its
+processes, so a hang fails the test.
 """
 
 from __future__ import annotations
@@ -117,3 +118,18 @@ def test_a_failed_process_stops_the_run_and_its_peers() -> None:
 def test_a_run_past_its_timeout_is_killed() -> None:
     with pytest.raises(ProcessesError, match="still running after 10 s"):
         run("sleeps", timeout=10)
+
+
+def test_checked_mode_raises_in_every_process_without_a_hang() -> None:
+    """The "checked" mode inside compiled code, with a negative scale in one
+    process's shard, or replicated in all: every process raises the check's
+    error within seconds, and all go on to the next collective."""
+    results = run("checked", timeout=120)
+    for index, result in enumerate(results):
+        assert np.isfinite(result["good"])
+        for case in ("sharded", "replicated"):
+            message = str(result[case])
+            assert "Normal: parameter `scale` violates its constraint" in message
+            assert "ParameterValueError" in message
+            assert float(result[f"{case}-seconds"]) < 30, (index, case)
+        np.testing.assert_array_equal(result["after"], [0.0, 1.0])

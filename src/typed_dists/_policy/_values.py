@@ -215,8 +215,12 @@ def guard_traced(
     and the parameter, when an element violates the constraint (NaN violates
     every constraint). Concrete values and unconstrained ones are returned
     unchanged; they are checked eagerly by `check_values`.
+
+    In a multi-process program the check raises in every process: see
+    `_check_in_every_process`.
     """
     guarded = dict(values)
+    processes = jax.process_count()
     for name, value in values.items():
         constraint = arg_constraints.get(name)
         # NumPyro leaves `is_dependent` unannotated.
@@ -224,10 +228,33 @@ def guard_traced(
             continue
         if not is_tracer(value):
             continue
-        guarded[name] = eqx.error_if(
-            value,
-            ~jnp.asarray(constraint(value), dtype=bool),
+        bad = ~jnp.asarray(constraint(value), dtype=bool)
+        message = (
             f"{owner}: parameter `{name}` violates its constraint "
-            f"{constraint!r} (typed_dists validation mode 'checked').",
+            f"{constraint!r} (typed_dists validation mode 'checked')."
         )
+        if processes > 1:
+            _check_in_every_process(
+                bad, located(ParameterValueError(message), owner, name)
+            )
+        else:
+            guarded[name] = eqx.error_if(value, bad, message)
     return guarded
+
+
+def _check_in_every_process(bad: jax.Array, error: ParameterValueError) -> None:
+    """Raise `error` in every process of the program when an element is bad.
+
+    `equinox.error_if` raises through a host callback that runs on one device
+    only: in a program of several processes, that process stops and the
+    others wait for it in their next collective, for ever. Here the verdict
+    is reduced over every shard (a collective: the same in each process) and
+    a callback on each device raises it, so every process stops at the same
+    point of the same program.
+    """
+
+    def raise_if(any_bad: np.ndarray) -> None:
+        if np.any(any_bad):
+            raise error
+
+    jax.debug.callback(raise_if, jnp.any(bad), partitioned=True)
