@@ -28,6 +28,7 @@ from .._policy import (
     ParameterValueError,
     dtype_kind,
     evaluate_constraint,
+    is_dependent,
     is_tracer,
 )
 from ._convert import is_typed, to_typed
@@ -480,13 +481,6 @@ class _Run:
             sites.append(site)
 
 
-def _dependent(constraint: constraints.Constraint[Any]) -> bool:
-    """Whether NumPyro's constraint depends on other parameters (and so
-    cannot be checked alone)."""
-    # NumPyro leaves `is_dependent` unannotated.
-    return bool(constraints.is_dependent(constraint))  # type: ignore[no-untyped-call]
-
-
 _REMEMBERED = 4096
 """The size of the largest value whose elements `_Run` compares."""
 
@@ -598,13 +592,12 @@ class _Recorder(Messenger):
                     "first NaN.",
                 )
                 return
-        if constraint is None or _dependent(constraint):
+        if constraint is None or is_dependent(constraint):
             return
         if array.ndim < constraint.event_dim:
             return
-        checked = array.astype(np.float32) if array.dtype.itemsize < 4 else array
         try:
-            valid = evaluate_constraint(site, name, constraint, checked)
+            valid = evaluate_constraint(site, name, constraint, array)
         except ParameterValueError:
             return
         if valid is None or valid.all():
@@ -627,7 +620,7 @@ class _Recorder(Messenger):
     ) -> None:
         # NumPyro declares `support` without its type argument.
         support: constraints.Constraint[Any] | None = cast(Any, fn.support)
-        if support is None or _dependent(support):
+        if support is None or is_dependent(support):
             return
         try:
             valid = evaluate_constraint(site, "value", support, array)

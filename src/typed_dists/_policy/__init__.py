@@ -52,6 +52,7 @@ from ._values import (
     check_values as check_values,
     evaluate_constraint as evaluate_constraint,
     guard_traced as guard_traced,
+    is_dependent as is_dependent,
     numpyro_validation_off as numpyro_validation_off,
     validation_enabled as validation_enabled,
 )

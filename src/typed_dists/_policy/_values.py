@@ -21,6 +21,7 @@ from ._errors import ParameterValueError, located
 __all__ = [
     "check_values",
     "evaluate_constraint",
+    "is_dependent",
     "guard_traced",
     "numpyro_validation_off",
     "validation_enabled",
@@ -96,8 +97,7 @@ def check_values(
     """
     for name, value in arguments.items():
         constraint = arg_constraints.get(name)
-        # NumPyro leaves `is_dependent` unannotated.
-        if constraint is None or constraints.is_dependent(constraint):  # type: ignore[no-untyped-call]
+        if constraint is None or is_dependent(constraint):
             continue
         if is_tracer(value):
             continue
@@ -115,8 +115,6 @@ def check_values(
             array = np.asarray(value)
             if array.size == 0:
                 continue  # nothing to violate
-            if array.dtype.itemsize < 4 and dtype_kind(array.dtype) == "float":
-                array = array.astype(np.float32)
             valid = evaluate_constraint(owner, name, constraint, array)
         if valid is None or valid.all():
             continue
@@ -160,6 +158,13 @@ def _global_valid(
     return np.asarray(multihost_utils.process_allgather(valid, tiled=True))
 
 
+def is_dependent(constraint: constraints.Constraint[Any]) -> bool:
+    """Whether a NumPyro constraint depends on other parameters (Uniform's
+    `low < high`), and so cannot be checked on one value alone."""
+    # NumPyro leaves `is_dependent` unannotated.
+    return bool(constraints.is_dependent(constraint))  # type: ignore[no-untyped-call]
+
+
 _STAGED = (
     jax.errors.ConcretizationTypeError,
     jax.errors.TracerArrayConversionError,
@@ -176,8 +181,13 @@ def evaluate_constraint(
     into the program inside a trace: those are evaluated again at compile
     time (entering that mode costs about 5 us, so only when needed).
 
+    Half-precision values are evaluated in float32, so that the constraints'
+    tolerances (1e-6 for a simplex) are not rounded away.
+
     **Raises:** `ParameterValueError` when the constraint cannot be evaluated.
     """
+    if array.dtype.itemsize < 4 and dtype_kind(array.dtype) == "float":
+        array = array.astype(np.float32)
     try:
         try:
             valid = constraint(array)
@@ -223,8 +233,7 @@ def guard_traced(
     processes = jax.process_count()
     for name, value in values.items():
         constraint = arg_constraints.get(name)
-        # NumPyro leaves `is_dependent` unannotated.
-        if constraint is None or constraints.is_dependent(constraint):  # type: ignore[no-untyped-call]
+        if constraint is None or is_dependent(constraint):
             continue
         if not is_tracer(value):
             continue
