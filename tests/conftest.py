@@ -25,6 +25,10 @@
   0.20 and 0.21 leave it off, and the suite tests value checks alike on every
   supported release. `interop/test_numpyro_interop.py` checks, in a fresh
   process, that typed_dists follows each release's own default.
+- Tests marked `numpyro_eager` compare eager method results with NumPyro's
+  eager results bit for bit, so they run with typed_dists' compiled eager
+  calls off (`core/test_methods.py` compares those with NumPyro's compiled
+  code).
 - The generated parity suite's exclusions are printed at the end of a run.
 """
 
@@ -35,6 +39,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -147,6 +152,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         ordered = sorted((items[i] for i in where), key=module.row_order)
         for i, item in zip(where, ordered, strict=True):
             items[i] = item
+
+
+@pytest.fixture(autouse=True)
+def _numpyro_eager_methods(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Tests marked `numpyro_eager` compare eager results with NumPyro's eager
+    ones bit for bit: they run with compiled eager calls off."""
+    if request.node.get_closest_marker("numpyro_eager") is None:
+        yield
+        return
+    import typed_dists as td
+
+    td.set_compiled_methods(False)
+    try:
+        yield
+    finally:
+        td.set_compiled_methods(True)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

@@ -22,6 +22,7 @@ from numpyro.distributions import (
 from ._core._construct import exactly_one
 from ._core._distribution import TypedDistribution
 from ._core._fields import Derived, numpyro_field
+from ._core._methods import compiled_methods, set_compiled_methods
 from ._core._versions import missing_name_error as _missing_name_error
 from ._families import (
     _conjugate,
@@ -101,6 +102,9 @@ __all__ = [
     "get_validation",
     "set_validation",
     "validation",
+    # eager method calls
+    "compiled_methods",
+    "set_compiled_methods",
     # NumPyro's, unchanged
     "Distribution",
     "biject_to",

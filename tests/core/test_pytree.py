@@ -136,6 +136,7 @@ def test_leaves_are_numpyros_stored_parameters(
 # tree_map / flatten round trips
 
 
+@pytest.mark.numpyro_eager
 @pytest.mark.parametrize(("g", "batch"), ONE_BATCH, ids=ONE_BATCH_IDS)
 def test_tree_map_identity_round_trips(g: Generated, batch: tuple[int, ...]) -> None:
     """`tree_map(identity)` and flatten/unflatten give a new, equal module of

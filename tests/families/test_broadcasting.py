@@ -76,6 +76,7 @@ def _numpyro_reference(
     return value, expected
 
 
+@pytest.mark.numpyro_eager
 @pytest.mark.parametrize("g", ROWS, ids=[g.id for g in ROWS])
 def test_numpyro_accepted_variants_are_accepted(g: Generated) -> None:
     kwargs = g.make(jax.random.key(11), BATCH)

@@ -149,6 +149,7 @@ def _same_outcome(typed_call: Any, numpyro_call: Any) -> str:
     return kind
 
 
+@pytest.mark.numpyro_eager
 @pytest.mark.parametrize("g", TABLE, ids=[g.id for g in TABLE])
 def test_eager_methods_on_hand_picked_values(g: Generated) -> None:
     """Eagerly, on four hand-picked in-support values per batch element:

@@ -69,6 +69,7 @@ def test_numpyro_has_no_relaxed_bernoulli_probs_class() -> None:
     )
 
 
+@pytest.mark.numpyro_eager
 @pytest.mark.parametrize("form", ["probs", "logits"])
 def test_relaxed_bernoulli_dispatch_and_parity(form: str) -> None:
     if form == "probs":
@@ -401,6 +402,7 @@ def test_zero_sum_normal() -> None:
     _same(typed.log_prob(x), plain.log_prob(x))
 
 
+@pytest.mark.numpyro_eager
 def test_euler_maruyama_static_sde_fn() -> None:
     t = jnp.array([0.0, 0.2, 0.5, 0.6, 1.0])
     init = nd.Normal(jnp.zeros(2), jnp.ones(2))
@@ -417,6 +419,7 @@ def test_euler_maruyama_static_sde_fn() -> None:
         td.EulerMaruyama(t, ornstein_uhlenbeck, nd.Normal(jnp.zeros(2, int), 1.0))
 
 
+@pytest.mark.numpyro_eager
 def test_sine_skewed_expands_its_base() -> None:
     base = nd.SineBivariateVonMises(
         jnp.array(0.1),
@@ -467,6 +470,7 @@ CONCENTRATION1 = jnp.array([2.0, 3.0, 1.5])
 CONCENTRATION0 = jnp.array([4.0, 1.2, 2.5])
 
 
+@pytest.mark.numpyro_eager
 @pytest.mark.parametrize(
     "parametrisation", ["correlation_matrix", "correlation_cholesky"]
 )
@@ -559,6 +563,7 @@ def test_gaussian_copula_beta_rejects_int_concentration() -> None:
         td.GaussianCopulaBeta(jnp.array([2, 3, 1]), CONCENTRATION0, CORR)
 
 
+@pytest.mark.numpyro_eager
 @pytest.mark.parametrize(
     ("scale_shape", "event_shape"),
     [((), (3,)), ((1,), (3,)), ((2,), (3,)), ((1, 1), (2, 3)), ((2,), (2, 3))],

@@ -221,6 +221,7 @@ def test_truncated_gamma_return_types_are_precise() -> None:
 # Parity with NumPyro's factories
 
 
+@pytest.mark.numpyro_eager
 @pytest.mark.parametrize("bounds", list(BOUNDS))
 @pytest.mark.parametrize("base_name", list(BASES))
 def test_truncated_distribution_log_prob_parity(base_name: str, bounds: str) -> None:
@@ -231,6 +232,7 @@ def test_truncated_distribution_log_prob_parity(base_name: str, bounds: str) -> 
     _exact(typed.cdf(VALUE), plain.cdf(VALUE))
 
 
+@pytest.mark.numpyro_eager
 @pytest.mark.parametrize("bounds", list(BOUNDS))
 @pytest.mark.parametrize("name", ["TruncatedNormal", "TruncatedCauchy"])
 def test_location_scale_factory_log_prob_parity(name: str, bounds: str) -> None:

@@ -162,6 +162,7 @@ def observation(case: Composite) -> jax.Array:
 # ---------------------------------------------------------------------------
 
 
+@pytest.mark.numpyro_eager
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_sample_and_log_prob(case: Composite) -> None:
     plain, typed = both(case.build)

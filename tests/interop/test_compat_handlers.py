@@ -297,6 +297,7 @@ def nested_plates_for(dist: ModuleType) -> Model:
     return model
 
 
+@pytest.mark.numpyro_eager
 def test_nested_plates() -> None:
     y = jnp.arange(12, dtype=jnp.float32).reshape(3, 4) % 4
     nd_trace, td_trace = both(lambda dist: traced(nested_plates_for(dist), y))

@@ -87,6 +87,7 @@ def test_table_rows_call_the_first_family_through_exported_constructors() -> Non
 # to_numpyro
 
 
+@pytest.mark.numpyro_eager
 @pytest.mark.parametrize(("g", "batch"), ONE_BATCH, ids=ONE_BATCH_IDS)
 def test_to_numpyro(g: Generated, batch: tuple[int, ...]) -> None:
     """`to_numpyro()` is NumPyro's exact class holding the typed arrays; those
@@ -140,6 +141,7 @@ def test_to_numpyro_bernoulli_classes() -> None:
     assert type(td.Normal(0.0, 1.0).to_numpyro()) is nd.Normal
 
 
+@pytest.mark.numpyro_eager
 @pytest.mark.parametrize(("g", "batch"), ONE_BATCH, ids=ONE_BATCH_IDS)
 def test_fields_rebuild_the_numpyro_distribution(
     g: Generated, batch: tuple[int, ...]
@@ -167,6 +169,7 @@ def test_fields_rebuild_the_numpyro_distribution(
 # from_numpyro
 
 
+@pytest.mark.numpyro_eager
 @pytest.mark.parametrize(("g", "batch"), ONE_BATCH, ids=ONE_BATCH_IDS)
 def test_from_numpyro_round_trip(g: Generated, batch: tuple[int, ...]) -> None:
     """NumPyro's distribution converts to the typed class holding equal

@@ -372,6 +372,7 @@ SCALE = _f32([1.0, 0.3, 2.5])
 VALUE = _f32([0.2, 0.4, 1.0])
 
 
+@pytest.mark.numpyro_eager
 def test_expand() -> None:
     typed = td.Normal(LOC, SCALE).expand((4, 3))
     plain = nd.Normal(LOC, SCALE).expand((4, 3))

@@ -276,6 +276,7 @@ def _distributions(fn: Any) -> list[Any]:
     return found
 
 
+@pytest.mark.numpyro_eager
 @pytest.mark.parametrize("name", sorted(COMPOSITES))
 def test_composites_are_converted_with_their_components(name: str) -> None:
     build = COMPOSITES[name]

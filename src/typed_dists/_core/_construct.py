@@ -50,6 +50,7 @@ __all__ = [
     "numpyro_arguments",
     "numpyro_attribute",
     "numpyro_of",
+    "rebuilt_numpyro",
     "set_instance_validation",
 ]
 
@@ -117,8 +118,10 @@ def construct(
             for name, value in checked.items()
             if type(arguments[name]) in (int, float) and is_tracer(value)
         }
-        constraints = record.numpyro_class.arg_constraints
-        check_values(owner, constraints, checked | numbers, dist)
+        values = {
+            name: _as_checked(arguments[name], value) for name, value in checked.items()
+        }
+        _check_values(record, arguments, values | numbers, dist)
     stored = {
         name: _stored(dist, attribute, checked)
         for name, attribute in record.attributes.items()
@@ -152,6 +155,59 @@ def construct(
     object.__setattr__(self, "_numpyro", dist)
 
 
+def _as_checked(given: object, stored: object) -> object:
+    """The values a stored parameter holds, read without waiting for its
+    conversion: a NumPy argument converted on the host (NumPy rounds as the
+    transfer to JAX does), a JAX argument whose conversion only made it
+    strongly typed as it is; else the stored array."""
+    if not isinstance(stored, jax.Array):
+        return stored
+    if type(given) is np.ndarray and given.dtype != stored.dtype:
+        return given.astype(stored.dtype)
+    if type(given) is np.ndarray or (
+        isinstance(given, jax.Array) and given.dtype == stored.dtype
+    ):
+        return given
+    return stored
+
+
+_NUMBERS = (int, float)
+_MAX_NUMBERS = 4096
+
+
+def _check_values(
+    record: ClassRecord,
+    arguments: dict[str, object],
+    values: dict[str, Any],
+    dist: Any,
+) -> None:
+    """`check_values` of `values`, minus parameters given as Python numbers
+    this class has already found valid: the verdict on `scale=1.0` depends
+    only on the number and the dtype it is stored in (NumPyro's broadcast of
+    it against the others is the same number), and checking it again costs
+    more than building the NumPyro object."""
+    valid = record.valid_numbers
+    numbers = {
+        name: (name, given, dtype)
+        for name, value in values.items()
+        if type(given := arguments.get(name)) in _NUMBERS
+        and (dtype := getattr(value, "dtype", None)) is not None
+    }
+    check_values(
+        record.owner,
+        cast(type[Distribution], record.numpyro_class).arg_constraints,
+        {
+            k: v
+            for k, v in values.items()
+            if k not in numbers or numbers[k] not in valid
+        },
+        dist,
+    )
+    if len(valid) >= _MAX_NUMBERS:
+        valid.clear()
+    valid.update(numbers.values())
+
+
 def numpyro_of(self: TypedDistribution[Any]) -> Any:
     """`self.to_numpyro()`, for the methods that delegate to it.
 
@@ -177,6 +233,22 @@ def numpyro_of(self: TypedDistribution[Any]) -> Any:
         dist = _with_validation(record, new_numpyro(record, kwargs), validate, kwargs)
         object.__setattr__(self, "_numpyro", dist)
     return dist
+
+
+def rebuilt_numpyro(self: TypedDistribution[Any]) -> Any:
+    """A new NumPyro instance built from the module's fields, unchecked.
+
+    For the compiled eager methods (`_methods`), which trace it from the
+    arrays of a module `numpyro_of` has already checked (eagerly).
+    """
+    record = record_of(type(self))
+    # The static field and the class's hook, read here as in `numpyro_of`.
+    validate = self._validate_args  # pyright: ignore[reportPrivateUsage]
+    arguments = _by_numpyro_name(record, _fields(record, self))
+    # (the same hook, for a class whose static fields describe its leaves)
+    rebuilt = type(self)._rebuilt_arguments  # pyright: ignore[reportPrivateUsage]
+    kwargs = rebuilt(self, arguments)
+    return _with_validation(record, new_numpyro(record, kwargs), validate, kwargs)
 
 
 def numpyro_attribute(self: TypedDistribution[Any], name: str) -> Any:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 from collections.abc import Callable, Sequence
+from types import MethodType
 from typing import TYPE_CHECKING, Any, ClassVar, Generic, Self, TypeVar, cast
 
 import equinox as eqx
@@ -60,6 +61,7 @@ from ._meta import (
     is_lazy_attribute,
     wrapped_numpyro_class,
 )
+from ._methods import compiled_call, method
 from ._record import VALIDATE_FIELD, ClassRecord
 
 __all__ = ["TypedDistribution"]
@@ -172,6 +174,7 @@ class TypedDistribution(
 
     # -- NumPyro interop -----------------------------------------------------
 
+    @method
     def to_numpyro(self) -> D:
         """Return the plain NumPyro distribution with this module's parameters.
 
@@ -181,6 +184,7 @@ class TypedDistribution(
         """
         return cast(D, numpyro_of(self))
 
+    @method
     def replace(self, **changes: object) -> Self:
         """A copy with some parameters replaced, checked like a new instance.
 
@@ -236,6 +240,22 @@ class TypedDistribution(
                     frozen_message(type(self), name)
                 ) from error
 
+    if not TYPE_CHECKING:  # as Equinox's, which is hidden from checkers too
+
+        def __getattribute__(self, name: str) -> Any:
+            """Attribute lookup, as on every Equinox module, minus its cost.
+
+            Equinox's `Module.__getattribute__` (Python code, run on every
+            attribute read: about 1 us, 16 reads in building an `Independent`)
+            turns methods bound to the module into `BoundMethod` modules. Here
+            only what normal lookup returns as a bound method goes through it;
+            the delegating methods are `BoundMethod`s of `_methods` already.
+            """
+            value = object.__getattribute__(self, name)
+            if type(value) is MethodType:
+                return eqx.Module.__getattribute__(self, name)
+            return value
+
     # Hidden from static checkers: with it, any attribute name (a typo such as
     # `d.scal`) would type-check as `Any`. Declared fields, `Derived`
     # attributes and `Distribution`'s members are what checkers see.
@@ -261,6 +281,7 @@ class TypedDistribution(
 
     # -- NumPyro's wrappers, typed ---------------------------------------------
 
+    @method
     def expand(self, batch_shape: Sequence[int]) -> Distribution:
         """This distribution broadcast to `batch_shape`, as in NumPyro.
 
@@ -269,10 +290,12 @@ class TypedDistribution(
         """
         return to_typed(super().expand(batch_shape))
 
+    @method
     def to_event(self, reinterpreted_batch_ndims: int | None = None) -> Distribution:
         """Batch dimensions on the right as event dimensions (a typed `Independent`)."""
         return to_typed(super().to_event(reinterpreted_batch_ndims))
 
+    @method
     def mask(self, mask: Array) -> MaskedDistribution:
         """`log_prob` zero where `mask` is False (a typed `MaskedDistribution`).
 
@@ -315,12 +338,27 @@ class TypedDistribution(
         return bool(numpyro_of(self).has_rsample)
 
     # -- sampling and densities -------------------------------------------------
+    # Eager calls of these are compiled once per signature (`_methods`);
+    # inside a trace they are NumPyro's methods, called directly.
 
+    @method
     def sample(
         self, key: jax.Array | None, sample_shape: tuple[int, ...] = ()
     ) -> Array:
-        return _array(numpyro_of(self).sample(key, sample_shape))
+        dist = numpyro_of(self)
+        try:
+            shape = tuple(int(size) for size in sample_shape)
+        except TypeError:  # traced sizes: NumPyro's to judge
+            return _array(dist.sample(key, sample_shape))
+        if key is None:
+            return _array(dist.sample(key, sample_shape))
+        return _array(
+            compiled_call(
+                self, "sample", shape, (key,), lambda: dist.sample(key, sample_shape)
+            )
+        )
 
+    @method
     def sample_with_intermediates(
         self, key: jax.Array | None, sample_shape: tuple[int, ...] = ()
     ) -> tuple[Array, list[Any]]:
@@ -329,6 +367,7 @@ class TypedDistribution(
         )
         return jnp.asarray(value), intermediates
 
+    @method
     def log_prob(
         self, value: ArrayLike, intermediates: list[Any] | None = None
     ) -> Array:
@@ -339,19 +378,15 @@ class TypedDistribution(
         """
         check_value(type(self).__name__, "log_prob", value)
         dist = numpyro_of(self)
-        args = () if intermediates is None else (intermediates,)
-        try:
-            return _array(dist.log_prob(value, *args))
-        except jax.errors.TracerArrayConversionError:
-            if isinstance(value, jax.Array):
-                raise
-            # NumPyro checks the support of a value that is not a JAX array
-            # in NumPy, which fails on a traced bound: a `total_count` given
-            # as a Python int is a traced literal inside `jit` here, where
-            # NumPyro keeps the int. The same value as a JAX array is checked
-            # in JAX, with the same log-density.
-            return _array(dist.log_prob(jnp.asarray(value), *args))
+        if intermediates is not None:
+            return _eager_log_prob(dist, value, (intermediates,))
+        return _array(
+            compiled_call(
+                self, "log_prob", None, (value,), lambda: _eager_log_prob(dist, value)
+            )
+        )
 
+    @method
     def _validate_sample(self, value: Any) -> Any:
         return numpyro_of(self)._validate_sample(value)
 
@@ -369,16 +404,40 @@ class TypedDistribution(
         def mode(self) -> Array:
             return _array(numpyro_of(self).mode)
 
+    @method
     def entropy(self) -> Array:
-        return _array(numpyro_of(self).entropy())
+        dist = numpyro_of(self)
+        return _array(compiled_call(self, "entropy", None, (), dist.entropy))
 
+    @method
     def cdf(self, value: ArrayLike) -> Array:
         check_value(type(self).__name__, "cdf", value)
-        return _array(numpyro_of(self).cdf(value))
+        dist = numpyro_of(self)
+        return _array(
+            compiled_call(self, "cdf", None, (value,), lambda: dist.cdf(value))
+        )
 
+    @method
     def icdf(self, q: ArrayLike) -> Array:
         check_value(type(self).__name__, "icdf", q)
-        return _array(numpyro_of(self).icdf(q))
+        dist = numpyro_of(self)
+        return _array(compiled_call(self, "icdf", None, (q,), lambda: dist.icdf(q)))
 
+    @method
     def enumerate_support(self, expand: bool = True) -> Array:
         return _array(numpyro_of(self).enumerate_support(expand))
+
+
+def _eager_log_prob(dist: Any, value: Any, args: tuple[Any, ...] = ()) -> Array:
+    """NumPyro's `log_prob`, called directly."""
+    try:
+        return _array(dist.log_prob(value, *args))
+    except jax.errors.TracerArrayConversionError:
+        if isinstance(value, jax.Array):
+            raise
+        # NumPyro checks the support of a value that is not a JAX array
+        # in NumPy, which fails on a traced bound: a `total_count` given
+        # as a Python int is a traced literal inside `jit` here, where
+        # NumPyro keeps the int. The same value as a JAX array is checked
+        # in JAX, with the same log-density.
+        return _array(dist.log_prob(jnp.asarray(value), *args))

@@ -33,6 +33,7 @@ __all__ = [
     "LazyPropertyBase",
     "is_lazy_attribute",
     "numpyro_default_validation",
+    "numpyro_handlers_active",
     "numpyro_instance_validation",
     "set_numpyro_instance_validation",
     "trace_state_clean",
@@ -215,6 +216,17 @@ else:
     HurdleNegativeBinomial2Base = _hurdle_negative_binomial2_class()
 
 
+_PYRO_STACK: list[Any] | None = _lookup("numpyro.primitives", "_PYRO_STACK")
+
+
+def numpyro_handlers_active() -> bool:
+    """Whether a NumPyro effect handler is active (`seed`, `substitute`,
+    `trace`, ...: NumPyro's inference machinery running a model eagerly, as
+    its initialisation strategies do). Without NumPyro's handler stack, it
+    says `True`: callers then take NumPyro's own path."""
+    return True if _PYRO_STACK is None else bool(_PYRO_STACK)
+
+
 # --- JAX -------------------------------------------------------------------
 
 _trace_state_clean: Callable[[], bool] | None = _lookup(
@@ -267,6 +279,15 @@ UPSTREAM_NAMES: tuple[UpstreamName, ...] = (
         "the class NumPyro's public factory builds",
         _HURDLE_NB2 is not None,
         needed=_HAS_HURDLE_NB2,
+    ),
+    UpstreamName(
+        "numpyro",
+        "numpyro.primitives._PYRO_STACK",
+        "whether NumPyro's effect handlers are running a model (then eager "
+        "methods are NumPyro's own, operation by operation, so that inference "
+        "gives NumPyro's figures bit for bit)",
+        "eager methods always run operation by operation",
+        _PYRO_STACK is not None,
     ),
     UpstreamName(
         "jax",

@@ -79,6 +79,18 @@ class ClassRecord:
     builds_inner: bool | None = None
     """Whether the NumPyro class builds inner distributions (learnt on first
     build, see `new_numpyro`)."""
+    eager_methods: set[str] = dataclasses.field(default_factory=lambda: set[str]())
+    """Methods whose calls always run eagerly: their compiled call failed
+    where the eager one did not (see `_methods.compiled_call`)."""
+    traces: dict[tuple[object, ...], int] = dataclasses.field(
+        default_factory=lambda: dict[tuple[object, ...], int]()
+    )
+    """How often each compiled method was traced, per input signature."""
+    valid_numbers: set[tuple[object, ...]] = dataclasses.field(
+        default_factory=lambda: set[tuple[object, ...]]()
+    )
+    """(parameter, Python number, dtype) found valid by a value check, which
+    need not be checked again (see `_construct._check_values`)."""
     _field_kinds: dict[str, tuple[Kind, bool]] | None = None
 
     @classmethod
@@ -160,7 +172,10 @@ class ClassRecord:
                     "must call `self._construct(...)`."
                 )
         for name in self.static:
-            if any(eqx.is_array(leaf) for leaf in jax.tree.leaves(stored[name])):
+            value = stored[name]
+            if type(value) in _PLAIN:
+                continue  # no arrays inside: skip flattening it
+            if any(eqx.is_array(leaf) for leaf in jax.tree.leaves(value)):
                 warnings.warn(
                     f"{self.owner}: a JAX array is being set as static field "
                     f"{name!r}; static fields are part of the tree structure, "
@@ -169,6 +184,9 @@ class ClassRecord:
                 )
         for check_init in self.check_inits:
             check_init(instance)
+
+
+_PLAIN = frozenset({bool, int, float, str, type(None)})
 
 
 def _accepted() -> Accepted:

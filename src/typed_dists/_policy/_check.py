@@ -24,7 +24,7 @@ from beartype.door import is_bearable
 from ._classify import Kind, accepts, accepts_value, classify, dtype_kind
 from ._dtypes import (
     NotWholeNumberError,
-    as_float_dtype,
+    as_float_dtypes,
     common_float_dtype,
     to_int_array,
 )
@@ -161,17 +161,29 @@ def _promotable(kind: Kind, value: object) -> object:
     return value
 
 
-def _promote(kind: Kind, value: object, dtype: np.dtype[Any] | None) -> object:
-    """A promotable argument as stored: floats as JAX arrays of `dtype`,
-    integers as JAX arrays of the default integer dtype, bools as JAX bool
-    arrays (a Python bool stays one: NumPyro treats them apart)."""
-    if kind == "float":
-        return as_float_dtype(value, cast(Any, dtype))
+def _promote(kind: Kind, value: object) -> object:
+    """A promotable integer or bool argument as stored: integers as JAX arrays
+    of the default integer dtype, bools as JAX bool arrays (a Python bool
+    stays one: NumPyro treats them apart). Floats: `_promote_floats`."""
     if kind == "int":
         return to_int_array(value)
     if isinstance(value, bool):
         return value
     return jnp.asarray(value, dtype=bool)
+
+
+def _promote_floats(
+    specs: tuple[ParameterSpec, ...],
+    promotable: Mapping[str, object],
+    dtype: np.dtype[Any] | None,
+    out: dict[str, object],
+) -> None:
+    """Store the float parameters among `promotable` in `out`, as JAX arrays
+    of `dtype`, converted together (`as_float_dtypes`)."""
+    names = [s.name for s in specs if s.kind == "float" and s.name in promotable]
+    if names:
+        arrays = as_float_dtypes([promotable[n] for n in names], cast(Any, dtype))
+        out.update(zip(names, arrays, strict=True))
 
 
 def _promote_all(
@@ -181,11 +193,21 @@ def _promote_all(
     dtype: np.dtype[Any] | None,
 ) -> dict[str, object]:
     """The promoted arguments of a call whose signature was accepted before."""
-    out: dict[str, object] = {}
+    promotable: dict[str, object] = {}
     for spec in specs:
         value = arguments[spec.name]
         if value is not None:  # optional: a required one was not accepted
-            out[spec.name] = _promote(spec.kind, _promotable(spec.kind, value), dtype)
+            promotable[spec.name] = _promotable(spec.kind, value)
+    floats: dict[str, object] = {}
+    _promote_floats(specs, promotable, dtype, floats)
+    out: dict[str, object] = {}
+    for spec in specs:
+        if spec.name in promotable:
+            out[spec.name] = (
+                floats[spec.name]
+                if spec.kind == "float"
+                else _promote(spec.kind, promotable[spec.name])
+            )
     for option in options:
         out[option.name] = arguments[option.name]
     return out
@@ -247,11 +269,16 @@ def _check_arguments(
         promotable[s.name] for s in specs if s.kind == "float" and s.name in promotable
     ]
     common = common_float_dtype(floats) if floats else None
+    promoted: dict[str, object] = {}
+    _promote_floats(specs, promotable, common, promoted)
     out: dict[str, object] = {}
     for spec in specs:
         if spec.name in promotable:
+            if spec.kind == "float":
+                out[spec.name] = promoted[spec.name]
+                continue
             try:
-                out[spec.name] = _promote(spec.kind, promotable[spec.name], common)
+                out[spec.name] = _promote(spec.kind, promotable[spec.name])
             except NotWholeNumberError as error:
                 raise whole_number_error(owner, spec, arguments[spec.name]) from error
     for option in options:

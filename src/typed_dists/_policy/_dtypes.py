@@ -28,6 +28,7 @@ __all__ = [
     "FloatLike",
     "IntLike",
     "as_float_dtype",
+    "as_float_dtypes",
     "clear_caches",
     "common_float_dtype",
     "standard_float",
@@ -96,15 +97,51 @@ def standard_float(dtype: np.dtype[Any]) -> bool:
 def as_float_dtype(value: object, dtype: np.dtype[Any]) -> jax.Array:
     """A checked float parameter (Python numbers as `float`) as a strongly
     typed JAX array of `dtype`; the value itself when it already is one."""
-    if isinstance(value, float):
-        return _constant(value, dtype)
-    if (
-        isinstance(value, jax.Array)
-        and value.dtype == dtype
-        and not cast(Any, value).weak_type
-    ):
-        return value  # already what we store: no copy, no dispatch
-    return jnp.asarray(value, dtype=dtype)
+    return as_float_dtypes([value], dtype)[0]
+
+
+def as_float_dtypes(values: list[object], dtype: np.dtype[Any]) -> list[jax.Array]:
+    """`as_float_dtype` of each value, the arrays that need it converted together.
+
+    Eagerly, NumPy arrays and JAX arrays of another dtype or weakly typed
+    are converted in one compiled call (a single dispatch, about 8 us, where
+    `jnp.asarray` costs 40-60 us per array); the values are those
+    `jnp.asarray` gives (the same rounding). Inside a trace each goes through
+    `jnp.asarray`, as before, so that the traced program is unchanged.
+    """
+    out: list[jax.Array | None] = []
+    pending: list[int] = []
+    for value in values:
+        if isinstance(value, float):
+            out.append(_constant(value, dtype))
+        elif (
+            isinstance(value, jax.Array)
+            and value.dtype == dtype
+            and not cast(Any, value).weak_type
+        ):
+            out.append(value)  # already what we store: no copy, no dispatch
+        else:
+            out.append(None)
+            pending.append(len(out) - 1)
+    if not pending:
+        return cast(list[jax.Array], out)
+    todo = [values[i] for i in pending]
+    if trace_state_clean() and not any(is_tracer(v) or is_global(v) for v in todo):
+        converted = list(_convert(dtype, *todo))
+    else:
+        converted = [jnp.asarray(v, dtype=dtype) for v in todo]
+    for index, array in zip(pending, converted, strict=True):
+        out[index] = array
+    return cast(list[jax.Array], out)
+
+
+def _convert_body(dtype: np.dtype[Any], *values: jax.Array) -> tuple[jax.Array, ...]:
+    return tuple(jax.lax.convert_element_type(v, dtype) for v in values)
+
+
+_convert = cast(
+    Callable[..., tuple[jax.Array, ...]], jax.jit(_convert_body, static_argnums=0)
+)
 
 
 def _constant(value: float, dtype: np.dtype[Any]) -> jax.Array:
