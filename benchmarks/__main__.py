@@ -2,14 +2,21 @@
 
     python -m benchmarks [--quick] [--repeats N] [--write docs/performance.md]
 
-Every figure is a ratio against NumPyro measured in the same process run,
-interleaved (see `_harness.py`), with medians and the interquartile range of
-the per-repeat ratios. Sections:
+Every figure is a ratio against NumPyro (and, in one column, against distrax)
+measured in the same process run, interleaved (see `_harness.py`), with
+medians and the interquartile range of the per-repeat ratios. Sections:
 
 1. eager construction, and construction plus one `log_prob`, of Normal,
-   Bernoulli, MultivariateNormal (scale_tril and covariance), Dirichlet and
-   Binomial, from JAX float32 arrays (and Normal from Python floats and NumPy
-   float64 arrays); the median over every typed distribution;
+   Bernoulli, MultivariateNormal (scale_tril), Dirichlet and Binomial, from
+   each kind of input users pass: JAX float32 arrays, weakly typed JAX float
+   arrays (`jnp.full`), Python numbers (the classes that take scalars), NumPy
+   float64 arrays and JAX bfloat16 arrays; with `log_prob`, distrax's
+   equivalent too, where it is installed (`pip install -e .[bench]`) and has
+   one, in a "vs distrax" column. Eager method calls (`log_prob`, `sample`,
+   `mean`, and `cdf` where NumPyro implements it) on the same five classes
+   built once. Construction of every typed parametrisation from JAX float32
+   arrays and from NumPy float64 arrays: the median ratio, the maximum, how
+   many exceed the target, and the highest ratios;
 2. each validation mode (default, checked, off) against NumPyro with
    validation on and off;
 3. jitted `log_prob` and `sample` on 1e6 elements, and first-call time
@@ -26,6 +33,9 @@ check that the suite runs; its figures are not meant to be quoted.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import functools
+import importlib
 import statistics
 import sys
 import time
@@ -38,6 +48,7 @@ import jax.numpy as jnp
 import numpy as np
 import numpyro
 import numpyro.distributions as nd
+from numpy.typing import NDArray
 from numpyro.infer import MCMC, NUTS, SVI, Trace_ELBO
 from numpyro.infer.autoguide import AutoNormal
 from numpyro.optim import Adam
@@ -51,7 +62,16 @@ Builder = Callable[[], Any]
 
 
 # ---------------------------------------------------------------------------
-# 1. Eager construction
+# 1. Eager construction and method calls
+
+
+# `block_until_ready` and `clear_caches` are not annotated, and pyright cannot
+# infer what `lax.fori_loop` returns: used through `Any`.
+_jax: Any = jax
+
+
+def _wait(x: Any) -> Any:
+    return _jax.block_until_ready(x)
 
 
 def _f32(x: Any) -> jax.Array:
@@ -59,73 +79,205 @@ def _f32(x: Any) -> jax.Array:
 
 
 LOC, SCALE = _f32(np.zeros(3)), _f32(np.ones(3))
-PROBS = _f32([0.2, 0.5, 0.9])
-TRIL = _f32(np.linalg.cholesky(np.eye(3) * 2.0 + 0.5))
-COV = _f32(np.eye(3) * 2.0 + 0.5)
-CONCENTRATION = _f32([1.0, 2.0, 3.0])
-NUMPY_LOC, NUMPY_SCALE = np.zeros(3), np.ones(3)
 
 
-def _pairs() -> list[tuple[str, Builder, Builder, Any, float | None]]:
-    """(name, typed, NumPyro, a value for log_prob, target ratio)."""
-    return [
-        (
-            "Normal(loc, scale), JAX float32[3]",
-            lambda: td.Normal(LOC, SCALE),
-            lambda: nd.Normal(LOC, SCALE),
-            LOC,
-            0.5,
-        ),
-        (
-            "Normal(0.0, 1.0), Python floats",
-            lambda: td.Normal(0.0, 1.0),
-            lambda: nd.Normal(0.0, 1.0),
-            LOC,
-            0.5,
-        ),
-        (
-            "Normal(loc, scale), NumPy float64[3]",
-            lambda: td.Normal(NUMPY_LOC, NUMPY_SCALE),
-            lambda: nd.Normal(NUMPY_LOC, NUMPY_SCALE),
-            LOC,
-            0.5,
-        ),
-        (
-            "Bernoulli(probs=p), JAX float32[3]",
-            lambda: td.Bernoulli(probs=PROBS),
-            lambda: nd.Bernoulli(probs=PROBS),
-            jnp.ones(3),
-            0.5,
-        ),
-        (
-            "MultivariateNormal(loc, scale_tril=L), 3x3",
-            lambda: td.MultivariateNormal(LOC, scale_tril=TRIL),
-            lambda: nd.MultivariateNormal(LOC, scale_tril=TRIL),
-            LOC,
-            0.5,
-        ),
-        (
-            "MultivariateNormal(loc, covariance_matrix=C), 3x3",
-            lambda: td.MultivariateNormal(LOC, covariance_matrix=COV),
-            lambda: nd.MultivariateNormal(LOC, covariance_matrix=COV),
-            LOC,
-            0.5,
-        ),
-        (
-            "Dirichlet(concentration), float32[3]",
-            lambda: td.Dirichlet(CONCENTRATION),
-            lambda: nd.Dirichlet(CONCENTRATION),
-            _f32([0.2, 0.3, 0.5]),
-            None,
-        ),
-        (
-            "Binomial(10, probs=p), float32[3]",
-            lambda: td.Binomial(10, probs=PROBS),
-            lambda: nd.Binomial(10, probs=PROBS),
-            jnp.ones(3),
-            None,
-        ),
-    ]
+@dataclasses.dataclass(frozen=True)
+class Param:
+    """A parameter's values: `fill` everywhere (in the lower triangle only, if
+    `tril`), the same from every input kind."""
+
+    shape: tuple[int, ...]
+    fill: float
+    tril: bool = False
+
+    def numpy(self) -> NDArray[np.float64]:
+        values = np.full(self.shape, self.fill)
+        return np.tril(values) if self.tril else values
+
+    def weak(self) -> jax.Array:
+        """The values built as users do (`jnp.full`, `jnp.tril`), which gives
+        a weakly typed array (unlike `jnp.asarray` of a list or of NumPy)."""
+        values = jnp.full(self.shape, self.fill)
+        array = jnp.tril(values) if self.tril else values
+        if not array.weak_type:
+            raise AssertionError(f"not weakly typed: {array!r}")
+        np.testing.assert_array_equal(np.asarray(array), _f32(self.numpy()))
+        return array
+
+
+@dataclasses.dataclass(frozen=True)
+class Case:
+    """One distribution class, built by each library from the same parameters."""
+
+    name: str
+    params: dict[str, Param]
+    build: Callable[[Any, dict[str, Any]], Any]  # (td or nd, parameters)
+    distrax: Callable[[Any, dict[str, Any]], Any] | None  # (distrax, parameters)
+    value: jax.Array  # for `log_prob` and `cdf`: float32, in the support
+    scalars: bool  # whether it can be built from Python numbers
+
+    @property
+    def shapes(self) -> str:
+        """The parameters' shapes, e.g. `[3]` or `[3] and [3, 3]`."""
+        shapes = dict.fromkeys(str(list(p.shape)) for p in self.params.values())
+        return " and ".join(shapes)
+
+    def parameters(self, convert: Callable[[Param], Any]) -> dict[str, Any]:
+        return {name: convert(param) for name, param in self.params.items()}
+
+
+CASES = (
+    Case(
+        "Normal",
+        {"loc": Param((3,), 0.0), "scale": Param((3,), 1.0)},
+        lambda m, p: m.Normal(p["loc"], p["scale"]),
+        lambda m, p: m.Normal(p["loc"], p["scale"]),
+        _f32([-1.0, 0.0, 1.0]),
+        scalars=True,
+    ),
+    Case(
+        "Bernoulli",
+        {"probs": Param((3,), 0.3)},
+        lambda m, p: m.Bernoulli(probs=p["probs"]),
+        lambda m, p: m.Bernoulli(probs=p["probs"]),
+        _f32([1.0, 0.0, 1.0]),
+        scalars=True,
+    ),
+    Case(
+        "MultivariateNormal",
+        {"loc": Param((3,), 0.0), "scale_tril": Param((3, 3), 0.5, tril=True)},
+        lambda m, p: m.MultivariateNormal(p["loc"], scale_tril=p["scale_tril"]),
+        lambda m, p: m.MultivariateNormalTri(p["loc"], p["scale_tril"]),
+        _f32([-1.0, 0.0, 1.0]),
+        scalars=False,
+    ),
+    Case(
+        "Dirichlet",
+        {"concentration": Param((3,), 2.0)},
+        lambda m, p: m.Dirichlet(p["concentration"]),
+        lambda m, p: m.Dirichlet(p["concentration"]),
+        _f32([0.2, 0.3, 0.5]),
+        scalars=False,
+    ),
+    Case(
+        "Binomial",
+        {"probs": Param((3,), 0.3)},
+        lambda m, p: m.Binomial(total_count=10, probs=p["probs"]),
+        None,  # distrax has no Binomial
+        _f32([0.0, 3.0, 10.0]),
+        scalars=True,
+    ),
+)
+
+
+def jax_float32(param: Param) -> jax.Array:
+    return _f32(param.numpy())
+
+
+def _bfloat16(param: Param) -> jax.Array:
+    return jnp.asarray(param.numpy(), dtype=jnp.bfloat16)
+
+
+def _python(param: Param) -> float:
+    return param.fill
+
+
+@dataclasses.dataclass(frozen=True)
+class Kind:
+    """A kind of input users build parameters from."""
+
+    label: str  # `{shapes}` stands for the case's parameter shapes
+    convert: Callable[[Param], Any]
+    target: float  # for construction alone
+    scalar: bool = False  # Python numbers: only for cases with `scalars`
+
+
+# Construction targets: 0.5 from JAX arrays, where NumPyro's validation runs
+# one eager JAX operation per check; 1.0 from Python numbers and NumPy arrays,
+# which NumPyro checks cheaply (see docs/performance.md).
+KINDS = (
+    Kind("JAX float32{shapes}", jax_float32, 0.5),
+    Kind("JAX weakly typed float{shapes}", Param.weak, 0.5),
+    Kind("Python numbers", _python, 1.0, scalar=True),
+    Kind("NumPy float64{shapes}", Param.numpy, 1.0),
+    Kind("JAX bfloat16{shapes}", _bfloat16, 0.5),
+)
+LOG_PROB_TARGET = 0.8  # construction and one `log_prob`, from every kind
+DISTRAX_MISSING = "distrax not installed: `pip install -e .[bench]`"
+
+
+@functools.cache
+def distrax_module() -> Any:
+    """The `distrax` module (it has no type annotations), or None."""
+    try:
+        return importlib.import_module("distrax")
+    except ImportError:
+        return None
+
+
+@dataclasses.dataclass(frozen=True)
+class Inputs:
+    """One row of the eager tables: a case built from one kind of input.
+
+    The builders share one set of parameter objects, built beforehand.
+    """
+
+    what: str
+    typed: Builder
+    numpyro: Builder
+    distrax: Builder | None  # None: no distrax, or it cannot take these
+    value: jax.Array
+    target: float
+
+
+def _error(build: Builder, value: Any) -> str | None:
+    """What goes wrong in one construction and `log_prob`, if anything."""
+    try:
+        _wait(build().log_prob(value))
+    except Exception as error:
+        return f"{type(error).__name__}: {error}".splitlines()[0][:120]
+    return None
+
+
+def inputs() -> tuple[list[Inputs], list[str]]:
+    """Every (case, input kind) row of the eager tables, and notes on what is
+    left out: rows NumPyro itself cannot run, and distrax cells."""
+    distrax = distrax_module()
+    rows: list[Inputs] = []
+    notes: list[str] = []
+    for case in CASES:
+        for kind in KINDS:
+            if kind.scalar and not case.scalars:
+                continue  # array parameters: typed_dists rejects lists by design
+            params = case.parameters(kind.convert)
+            what = f"{case.name}, {kind.label.format(shapes=case.shapes)}"
+            typed = functools.partial(case.build, td, params)
+            plain = functools.partial(case.build, nd, params)
+            # A row NumPyro cannot run is left out, not timed (with the
+            # versions measured so far there is none: NumPyro builds even
+            # MultivariateNormal from bfloat16 `scale_tril`, which needs no
+            # Cholesky).
+            error = _error(plain, case.value)
+            if error is not None:
+                notes.append(f"Left out: {what}; NumPyro fails ({error}).")
+                continue
+            other: Builder | None = None
+            if distrax is not None and case.distrax is not None:
+                other = functools.partial(case.distrax, distrax, params)
+                error = _error(other, case.value)
+                if error is not None:
+                    notes.append(f"No distrax figure for {what}: {error}.")
+                    other = None
+            rows.append(Inputs(what, typed, plain, other, case.value, kind.target))
+    if distrax is None:
+        notes.insert(0, DISTRAX_MISSING)
+    else:
+        notes.insert(
+            0,
+            "vs distrax: the ratio typed_dists/distrax (IQR), from the same "
+            "repeats; distrax has no Binomial.",
+        )
+    return rows, notes
 
 
 def _and_log_prob(build: Builder, value: Any) -> Builder:
@@ -133,68 +285,196 @@ def _and_log_prob(build: Builder, value: Any) -> Builder:
     return lambda: np.asarray(build().log_prob(value))
 
 
-def eager(repeats: int, number: int) -> tuple[list[Row], list[Row]]:
-    """Construction, and construction plus one `log_prob`, per case."""
+def eager(repeats: int, number: int) -> tuple[list[Row], list[Row], list[str]]:
+    """Construction, and construction plus one `log_prob` (with distrax where
+    installed), per class and input kind; and the notes to the second table."""
+    rows, notes = inputs()
     construction: list[Row] = []
     with_log_prob: list[Row] = []
-    for name, typed, plain, value, target in _pairs():
-        times = interleaved({"typed": typed, "numpyro": plain}, repeats, number)
-        construction.append(Row(name, times["typed"], times["numpyro"], target))
+    for row in rows:
         times = interleaved(
-            {
-                "typed": _and_log_prob(typed, value),
-                "numpyro": _and_log_prob(plain, value),
-            },
-            repeats,
-            max(number // 4, 1),
+            {"typed": row.typed, "numpyro": row.numpyro}, repeats, number
         )
+        construction.append(Row(row.what, times["typed"], times["numpyro"], row.target))
+        contenders = {
+            "typed": _and_log_prob(row.typed, row.value),
+            "numpyro": _and_log_prob(row.numpyro, row.value),
+        }
+        if row.distrax is not None:
+            contenders["distrax"] = _and_log_prob(row.distrax, row.value)
+        times = interleaved(contenders, repeats, max(number // 4, 1))
         with_log_prob.append(
-            Row(name, times["typed"], times["numpyro"], 1.0 if target else None)
+            Row(
+                row.what,
+                times["typed"],
+                times["numpyro"],
+                LOG_PROB_TARGET,
+                other=times.get("distrax"),
+                other_label="distrax",
+            )
         )
-    return construction, with_log_prob
+    return construction, with_log_prob, notes
 
 
-def every_class(repeats: int, number: int) -> tuple[Row, list[tuple[str, float]]]:
-    """Construction of every typed parametrisation against NumPyro's class.
+Method = Callable[[Any, jax.Array, jax.Array], Any]  # (distribution, value, key)
+METHODS: dict[str, Method] = {
+    "log_prob(value)": lambda d, value, key: d.log_prob(value),
+    "sample(key)": lambda d, value, key: d.sample(key),
+    "mean": lambda d, value, key: d.mean,
+    "cdf(value)": lambda d, value, key: d.cdf(value),
+}
 
-    The arguments come from the test suite's generator (`tests/_generate.py`),
-    as float32 JAX arrays; distribution-valued arguments are built beforehand.
-    Returns a row whose "times" are the per-class medians, and the slowest
-    classes by ratio.
+
+def methods(repeats: int, number: int) -> list[Row]:
+    """Eager method calls on distributions built once, from JAX float32 arrays.
+
+    A method NumPyro does not implement for a class (`cdf` but for Normal)
+    is left out. Each call waits for its result.
     """
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from helpers.generate import (  # pyright: ignore[reportMissingImports]
-        GENERATED,
-        jax_arguments,
-        typed_options,
-    )
+    key = jax.random.key(0)
+    rows: list[Row] = []
+    for case in CASES:
+        params = case.parameters(jax_float32)
+        typed, plain = case.build(td, params), case.build(nd, params)
+        for method, call in METHODS.items():
+            try:
+                _wait(call(plain, case.value, key))
+            except NotImplementedError:
+                continue
+            times = interleaved(
+                {
+                    "typed": _called(call, typed, case.value, key),
+                    "numpyro": _called(call, plain, case.value, key),
+                },
+                repeats,
+                max(number // 4, 1),
+            )
+            rows.append(
+                Row(f"{case.name}.{method}", times["typed"], times["numpyro"], 1.0)
+            )
+    return rows
 
+
+def _called(call: Method, d: Any, value: jax.Array, key: jax.Array) -> Builder:
+    return lambda: _wait(call(d, value, key))
+
+
+@dataclasses.dataclass(frozen=True)
+class Sweep:
+    """Construction of every typed parametrisation from one kind of arguments.
+
+    `row` holds the per-class medians (typed and NumPyro): its ratio is the
+    median over classes of the per-class ratios, its IQR the spread over
+    classes.
+    """
+
+    arguments: str
+    row: Row
+    ratios: list[tuple[str, float]]  # (parametrisation, ratio), highest first
+    left_out: list[tuple[str, str]]  # (parametrisation, NumPyro's error)
+
+    @property
+    def target(self) -> float:
+        assert self.row.target is not None
+        return self.row.target
+
+    @property
+    def maximum(self) -> float:
+        return self.ratios[0][1]
+
+    @property
+    def above(self) -> int:
+        """How many parametrisations exceed the target."""
+        return sum(ratio > self.target for _, ratio in self.ratios)
+
+    def summary(self, highest: int = 5) -> str:
+        worst = ", ".join(f"{name} {r:.2f}" for name, r in self.ratios[:highest])
+        text = (
+            f"From {self.arguments}: median {self.row.ratio:.2f}, maximum "
+            f"{self.maximum:.2f}, {self.above} of {len(self.ratios)} "
+            f"parametrisations above {self.target:.2f}. Highest: {worst}."
+        )
+        if self.left_out:
+            names = ", ".join(f"{name} ({error})" for name, error in self.left_out)
+            text += f" Left out, NumPyro fails from these arguments: {names}."
+        return text
+
+
+# (parametrisation, typed class, NumPyro's arguments, typed_dists' arguments)
+Arguments = tuple[str, Any, dict[str, Any], dict[str, Any]]
+
+
+def every_class(repeats: int, number: int) -> list[Sweep]:
+    """Construction of every typed parametrisation against NumPyro's class,
+    from JAX float32 arrays (target 0.5) and from NumPy arrays (target 1.0).
+
+    The arguments come from the test suite's generator (`tests/helpers/
+    generate.py`), which gives NumPy float64 arrays (a few generators give JAX
+    arrays: those are converted); the JAX sweep converts them to float32 JAX
+    arrays. Distribution-valued arguments are built beforehand, typed for
+    typed_dists.
+    """
+    tests = str(Path(__file__).resolve().parent.parent / "tests")
+    if tests not in sys.path:
+        sys.path.insert(0, tests)
+    # Imported by name: `tests/` is on the path only from here.
+    generate: Any = importlib.import_module("helpers.generate")
+
+    from_jax: list[Arguments] = []
+    from_numpy: list[Arguments] = []
+    for g in generate.GENERATED:
+        kwargs = _numpy_floats(g.make(jax.random.key(0), (2,)))
+        arrays, others = generate.jax_arguments(g, kwargs)
+        typed_others = generate.typed_options(others)
+        from_jax.append((g.id, g.cls, arrays | others, arrays | typed_others))
+        from_numpy.append((g.id, g.cls, kwargs, generate.typed_options(kwargs)))
+    return [
+        _sweep("JAX float32 arrays", 0.5, from_jax, repeats, number),
+        _sweep("NumPy float64 arrays", 1.0, from_numpy, repeats, number),
+    ]
+
+
+def _numpy_floats(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Floating JAX arrays as NumPy float64 arrays; other arguments unchanged."""
+    return {
+        name: np.asarray(value, dtype=np.float64)
+        if isinstance(value, jax.Array) and jnp.issubdtype(value.dtype, jnp.floating)
+        else value
+        for name, value in kwargs.items()
+    }
+
+
+def _sweep(
+    arguments: str,
+    target: float,
+    cases: list[Arguments],
+    repeats: int,
+    number: int,
+) -> Sweep:
     typed_medians: list[float] = []
     plain_medians: list[float] = []
     ratios: list[tuple[str, float]] = []
-    for g in GENERATED:
-        arrays, plain_others = jax_arguments(g, g.make(jax.random.key(0), (2,)))
-        typed_others = typed_options(plain_others)
-        cls = g.cls
-
-        def typed(c: Any = cls, a: Any = arrays, o: Any = typed_others) -> Any:
-            return c(**a, **o)
-
-        def plain(
-            c: Any = cls.numpyro_class, a: Any = arrays, o: Any = plain_others
-        ) -> Any:
-            return c(**a, **o)
-
+    left_out: list[tuple[str, str]] = []
+    for name, cls, plain_kwargs, typed_kwargs in cases:
+        typed = functools.partial(cls, **typed_kwargs)
+        plain = functools.partial(cls.numpyro_class, **plain_kwargs)
+        try:
+            plain()
+        except Exception as error:
+            left_out.append((name, type(error).__name__))
+            continue
         times = interleaved({"typed": typed, "numpyro": plain}, repeats, number)
         typed_medians.append(statistics.median(times["typed"]))
         plain_medians.append(statistics.median(times["numpyro"]))
-        ratios.append((g.id, typed_medians[-1] / plain_medians[-1]))
+        ratios.append((name, typed_medians[-1] / plain_medians[-1]))
     row = Row(
-        f"median over all {len(GENERATED)} typed parametrisations (IQR over classes)",
+        f"all {len(ratios)} typed parametrisations, from {arguments} "
+        "(IQR over classes)",
         typed_medians,
         plain_medians,
+        target,
     )
-    return row, sorted(ratios, key=lambda item: -item[1])
+    return Sweep(arguments, row, sorted(ratios, key=lambda item: -item[1]), left_out)
 
 
 # ---------------------------------------------------------------------------
@@ -311,13 +591,6 @@ def _gradient_step(dist: Any, mode: td.ValidationMode | None) -> Builder:
 # 3. Compiled code
 
 
-_jax: Any = jax  # `block_until_ready` and `clear_caches` are not annotated
-
-
-def _wait(x: Any) -> Any:
-    return _jax.block_until_ready(x)
-
-
 def compiled(repeats: int, size: int) -> list[Row]:
     """Throughput of jitted `log_prob` and `sample` built from traced parameters."""
     key = jax.random.key(0)
@@ -349,11 +622,18 @@ def _jitted(
     cls: Any, method: str, params: dict[str, Any], value: Any, key: Any
 ) -> Builder:
     """A compiled `method` of `cls(**params)`, built inside the traced function."""
+
+    def log_prob(p: dict[str, Any], v: Any) -> Any:
+        return cls(**p).log_prob(v)
+
+    def sample(p: dict[str, Any], k: Any) -> Any:
+        return cls(**p).sample(k)
+
     if method == "log_prob":
-        log_prob = jax.jit(lambda p, v: cls(**p).log_prob(v))
-        return lambda: _wait(log_prob(params, value))
-    sample = jax.jit(lambda p, k: cls(**p).sample(k))
-    return lambda: _wait(sample(params, key))
+        compiled_log_prob = jax.jit(log_prob)
+        return lambda: _wait(compiled_log_prob(params, value))
+    compiled_sample = jax.jit(sample)
+    return lambda: _wait(compiled_sample(params, key))
 
 
 def _logistic_data(n: int = 1000, d: int = 5) -> tuple[Any, Any]:
@@ -399,8 +679,11 @@ def first_call(repeats: int) -> list[Row]:
     def jit_log_prob(cls: Any) -> Builder:
         def run() -> Any:
             _jax.clear_caches()
-            f = jax.jit(lambda loc, scale, v: cls(loc, scale).log_prob(v))
-            return _wait(f(LOC, SCALE, LOC))
+
+            def log_prob(loc: jax.Array, scale: jax.Array, v: jax.Array) -> Any:
+                return cls(loc, scale).log_prob(v)
+
+            return _wait(jax.jit(log_prob)(LOC, SCALE, LOC))
 
         return run
 
@@ -460,8 +743,11 @@ def nuts_chain(
     kernel = NUTS(model)
     state = kernel.init(key, warmup, None, args, {})
 
+    def step(_: int, t: Any) -> Any:
+        return kernel.sample(t, args, {})
+
     def chain(s: Any) -> Any:
-        return jax.lax.fori_loop(0, steps, lambda _, t: kernel.sample(t, args, {}), s)
+        return _jax.lax.fori_loop(0, steps, step, s)
 
     return jax.jit(chain), state
 
@@ -474,8 +760,11 @@ def _svi_times(model: Model, args: tuple[Any, ...], steps: int) -> tuple[float, 
     start = time.perf_counter()
     state = svi.init(jax.random.key(0), *args)
 
+    def step(_: int, t: Any) -> Any:
+        return svi.update(t, *args)[0]
+
     def loop(s: Any) -> Any:
-        return jax.lax.fori_loop(0, steps, lambda _, t: svi.update(t, *args)[0], s)
+        return _jax.lax.fori_loop(0, steps, step, s)
 
     run = jax.jit(loop)
     _wait(run(state))
@@ -527,7 +816,7 @@ def inference(repeats: int, warmup: int, samples: int, steps: int) -> list[Row]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="few repeats: a smoke run")
     parser.add_argument("--repeats", type=int, default=None)
     parser.add_argument(
@@ -547,16 +836,20 @@ def main() -> None:
         print(f"\n{title}\n{body}", flush=True)
 
     print(environment(), flush=True)
-    construction, with_log_prob = eager(repeats, 20 if quick else 200)
+    number = 20 if quick else 200
+    construction, with_log_prob, notes = eager(repeats, number)
     section("Eager construction", table(construction))
-    section("Eager construction and one log_prob", table(with_log_prob))
-    overall, slowest = every_class(2 if quick else 5, 5 if quick else 20)
-    worst = ", ".join(f"{name} {ratio:.2f}" for name, ratio in slowest[:5])
+    section(
+        "Eager construction and one log_prob",
+        "\n\n".join([table(with_log_prob), *notes]),
+    )
+    section("Eager method calls", table(methods(repeats, number)))
+    sweeps = every_class(2 if quick else 5, 5 if quick else 20)
     section(
         "Eager construction, every typed distribution",
-        table([overall]) + f"\n\nHighest ratios: {worst}.",
+        "\n\n".join([table([s.row for s in sweeps]), *(s.summary() for s in sweeps)]),
     )
-    section("Validation modes", table(modes(repeats, 20 if quick else 200)))
+    section("Validation modes", table(modes(repeats, number)))
     section(
         "Compiled code",
         table(compiled(repeats, 10_000 if quick else 1_000_000) + first_call(heavy)),

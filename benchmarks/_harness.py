@@ -4,12 +4,15 @@ Every measurement times typed_dists and NumPyro in the same process,
 alternating within each repeat (and rotating which goes first), so that machine
 noise hits both alike. A row reports each side's median and interquartile
 range, and the ratio typed/NumPyro as the median and interquartile range of the
-per-repeat ratios.
+per-repeat ratios. A row may carry a third library's times, measured in the
+same interleaved repeats (`Row.other`): its table then has a column more, the
+ratio typed/other, computed the same way.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import importlib.metadata
 import os
 import platform
 import statistics
@@ -28,12 +31,16 @@ import typed_dists as td
 def environment() -> str:
     """The machine, versions and NumPyro's validation setting, for the report."""
     validation = Distribution._validate_args  # pyright: ignore[reportPrivateUsage]
+    try:
+        distrax = f", distrax {importlib.metadata.version('distrax')}"
+    except importlib.metadata.PackageNotFoundError:
+        distrax = ""
     return (
         f"{platform.machine()}, {os.cpu_count()} CPU cores, "
         f"{platform.python_implementation()} {platform.python_version()}, "
         f"jax {jax.__version__} ({jax.default_backend()}), numpyro "
         f"{numpyro.__version__}, equinox {equinox.__version__}, jaxtyping "
-        f"{jaxtyping.__version__}, typed_dists {td.__version__}; NumPyro "
+        f"{jaxtyping.__version__}, typed_dists {td.__version__}{distrax}; NumPyro "
         f"validation {'on' if validation else 'off'} (its default: on)"
     )
 
@@ -63,12 +70,18 @@ def interleaved(
 
 @dataclasses.dataclass(frozen=True)
 class Row:
-    """One measurement: typed and NumPyro times (seconds), paired by repeat."""
+    """One measurement: typed and NumPyro times (seconds), paired by repeat.
+
+    `other`, if given, holds a third library's times (`other_label`, e.g.
+    "distrax") from the same repeats, paired with `typed` likewise.
+    """
 
     what: str
     typed: list[float]
     numpyro: list[float]
     target: float | None = None  # the issue's ceiling for the ratio, if any
+    other: list[float] | None = None
+    other_label: str = "other"
 
     @property
     def ratios(self) -> list[float]:
@@ -78,8 +91,14 @@ class Row:
     def ratio(self) -> float:
         return statistics.median(self.ratios)
 
+    @property
+    def other_ratios(self) -> list[float] | None:
+        """Per-repeat ratios typed/other, if the row has a third library."""
+        if self.other is None:
+            return None
+        return [t / o for t, o in zip(self.typed, self.other, strict=True)]
+
     def cells(self) -> list[str]:
-        low, _, high = _quartiles(self.ratios)
         target = "" if self.target is None else f"{self.target:.2f}"
         met = (
             ""
@@ -90,10 +109,15 @@ class Row:
             self.what,
             _duration(self.typed),
             _duration(self.numpyro),
-            f"{self.ratio:.2f} ({low:.2f}-{high:.2f})",
+            _ratio(self.ratios),
             target,
             met,
         ]
+
+    def other_cell(self) -> str:
+        """The ratio typed/other (IQR), or empty without a third library."""
+        ratios = self.other_ratios
+        return "" if ratios is None else _ratio(ratios)
 
 
 HEADER = [
@@ -107,9 +131,25 @@ HEADER = [
 
 
 def table(rows: list[Row]) -> str:
-    lines = ["| " + " | ".join(HEADER) + " |", "|---|---:|---:|---:|---:|:---:|"]
-    lines += ["| " + " | ".join(row.cells()) + " |" for row in rows]
+    """A Markdown table; with a "vs <other>" column if some row has `other`."""
+    labels = {row.other_label for row in rows if row.other is not None}
+    if len(labels) > 1:
+        raise ValueError(f"one third library per table, not {sorted(labels)}")
+    header, align = list(HEADER), "|---|---:|---:|---:|---:|:---:|"
+    if labels:
+        header.append(f"vs {labels.pop()}")
+        align += "---:|"
+    lines = ["| " + " | ".join(header) + " |", align]
+    for row in rows:
+        cells = row.cells() + ([row.other_cell()] if len(header) > len(HEADER) else [])
+        lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _ratio(ratios: list[float]) -> str:
+    """Median and interquartile range, e.g. `0.91 (0.83-0.97)`."""
+    low, _, high = _quartiles(ratios)
+    return f"{statistics.median(ratios):.2f} ({low:.2f}-{high:.2f})"
 
 
 def _quartiles(values: list[float]) -> tuple[float, float, float]:

@@ -37,17 +37,101 @@ def _check(rows: list[Row]) -> None:
     assert all(row.what in text for row in rows)
 
 
-def test_eager_sections() -> None:
-    construction, with_log_prob = suite.eager(repeats=2, number=1)
+@pytest.fixture(scope="module")
+def eager() -> tuple[list[Row], list[Row], list[str]]:
+    """The eager tables, once for this module's tests."""
+    return suite.eager(repeats=2, number=1)
+
+
+def test_eager_sections(eager: tuple[list[Row], list[Row], list[str]]) -> None:
+    construction, with_log_prob, notes = eager
     _check(construction)
     _check(with_log_prob)
-    assert any(row.target == 0.5 for row in construction)
+    names = [row.what for row in construction]
+    assert names == [row.what for row in with_log_prob]
+    for kind in (
+        "JAX float32[3]",
+        "JAX weakly typed float[3]",
+        "Python numbers",
+        "NumPy float64[3]",
+        "JAX bfloat16[3]",
+    ):
+        assert f"Normal, {kind}" in names
+    # Python numbers only where every parameter can be a scalar.
+    assert "MultivariateNormal, Python numbers" not in names
+    assert "Dirichlet, Python numbers" not in names
+    for row in construction:
+        jax_array = row.what.split(", ", 1)[1].startswith("JAX")
+        assert row.target == (0.5 if jax_array else 1.0)
+    assert all(row.target == 0.8 for row in with_log_prob)
+    if suite.distrax_module() is None:
+        assert notes[0] == suite.DISTRAX_MISSING
+        assert all(row.other is None for row in with_log_prob)
+        assert "vs distrax" not in table(with_log_prob)
+
+
+def test_eager_without_distrax(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(suite, "distrax_module", lambda: None)
+    rows, notes = suite.inputs()
+    assert notes == [suite.DISTRAX_MISSING]
+    assert rows
+    assert all(row.distrax is None for row in rows)
+
+
+def test_eager_distrax_column(
+    eager: tuple[list[Row], list[Row], list[str]],
+) -> None:
+    pytest.importorskip("distrax")
+    _, with_log_prob, notes = eager
+    assert suite.DISTRAX_MISSING not in notes
+    rows = {row.what: row for row in with_log_prob}
+    # distrax has no Binomial: an empty cell.
+    assert all(row.other is None for row in rows.values() if "Binomial" in row.what)
+    assert rows["Normal, JAX float32[3]"].other is not None
+    for row in rows.values():
+        if row.other is not None:
+            assert row.other_label == "distrax"
+            assert len(row.other) == len(row.typed)
+            assert all(o > 0 for o in row.other)
+    lines = table(with_log_prob).splitlines()
+    assert lines[0].endswith("| vs distrax |")
+    assert rows["Normal, JAX float32[3]"].other_cell() in lines[2]
+
+
+def test_inputs_are_weakly_typed_where_named() -> None:
+    rows, _ = suite.inputs()
+    weak = [row for row in rows if "weakly typed" in row.what]
+    assert len(weak) == len(suite.CASES)
+    for case in suite.CASES:
+        for param in case.params.values():
+            assert param.weak().weak_type
+            assert not suite.jax_float32(param).weak_type
+
+
+def test_methods_section() -> None:
+    rows = suite.methods(repeats=2, number=1)
+    _check(rows)
+    names = {row.what for row in rows}
+    for case in suite.CASES:
+        for method in ("log_prob(value)", "sample(key)", "mean"):
+            assert f"{case.name}.{method}" in names
+    # NumPyro implements `cdf` for Normal only of these.
+    assert {name for name in names if ".cdf" in name} == {"Normal.cdf(value)"}
+    assert all(row.target == 1.0 for row in rows)
 
 
 def test_every_class_section() -> None:
-    row, ratios = suite.every_class(repeats=1, number=1)
-    _check([row])
-    assert len(ratios) == len(row.typed) == len(GENERATED)
+    sweeps = suite.every_class(repeats=1, number=1)
+    _check([sweep.row for sweep in sweeps])
+    assert [sweep.target for sweep in sweeps] == [0.5, 1.0]
+    for sweep in sweeps:
+        assert len(sweep.ratios) + len(sweep.left_out) == len(GENERATED)
+        assert len(sweep.ratios) == len(sweep.row.typed)
+        assert sweep.maximum == max(ratio for _, ratio in sweep.ratios)
+        assert 0 <= sweep.above <= len(sweep.ratios)
+        assert sweep.ratios[0][0] in sweep.summary()
+    # From float32 JAX arrays NumPyro builds every class.
+    assert not sweeps[0].left_out
 
 
 def test_modes_and_compiled_sections() -> None:
@@ -59,6 +143,20 @@ def test_row_marks_a_missed_target() -> None:
     row = Row("x", [2.0, 2.0], [1.0, 1.0], target=1.1)
     assert row.cells()[-1] == "**no**"
     assert Row("x", [1.0], [1.0], target=1.1).cells()[-1] == "yes"
+
+
+def test_table_adds_a_column_for_a_third_library() -> None:
+    plain = Row("plain", [1.0, 1.0], [2.0, 2.0])
+    assert "vs" not in table([plain])
+    other = Row("other", [1.0, 3.0], [2.0, 2.0], other=[4.0, 4.0], other_label="lib")
+    assert other.other_ratios == [0.25, 0.75]
+    lines = table([plain, other]).splitlines()
+    assert lines[0].endswith("| vs lib |")
+    assert all(line.count("|") == lines[0].count("|") for line in lines)
+    assert lines[2].endswith("|  |")  # a row without the third library
+    assert lines[3].endswith(f"| {other.other_cell()} |")
+    with pytest.raises(ValueError, match="one third library"):
+        table([other, Row("x", [1.0], [1.0], other=[1.0], other_label="more")])
 
 
 @pytest.mark.parametrize("name", ["__main__", "profile"])
