@@ -33,6 +33,7 @@ import typed_dists as td
 from helpers.built import ONE_BATCH, ONE_BATCH_IDS, Built, built, same
 from helpers.generate import Generated
 from typed_dists import FloatLike
+from typed_dists._core import _methods
 from typed_dists._core._record import record_of
 
 METHODS = ("log_prob", "sample", "cdf", "icdf", "entropy")
@@ -178,6 +179,22 @@ def test_inside_numpyros_handlers_methods_are_numpyros_eager_ones() -> None:
     with handlers.seed(rng_seed=0):
         same(typed["x"]["fn"].log_prob(x), plain["x"]["fn"].log_prob(x))
         same(td.Normal(0.3, 1.7).log_prob(x), nd.Normal(0.3, 1.7).log_prob(x))
+
+
+def test_calls_from_numpyros_eager_code_are_eager() -> None:
+    """A typed distribution that NumPyro's code, run eagerly for another one,
+    calls in turn (a hurdle's base, asked for its `log_prob` by the hurdle's
+    `mean`) runs NumPyro's method directly: the whole is NumPyro's eager
+    computation, bit for bit."""
+    x = jnp.linspace(-2.0, 2.0, 7)
+    d = td.Normal(0.3, 1.7)
+    inner = _methods.eager_call(lambda: d.log_prob(x))
+    same(inner, nd.Normal(0.3, 1.7).log_prob(x))
+    base = nd.Poisson(jnp.array([2.0, 5.0]))
+    same(
+        td.HurdleProbs(base, jnp.array([0.3, 0.6])).mean,
+        nd.HurdleProbs(base, jnp.array([0.3, 0.6])).mean,
+    )
 
 
 def test_without_compilation_results_are_numpyros_eager_ones() -> None:

@@ -180,6 +180,7 @@ def test_sample_and_log_prob(case: Composite) -> None:
     assert_identical(plain.log_prob(obs), typed.log_prob(obs))
 
 
+@pytest.mark.numpyro_eager
 @pytest.mark.parametrize("case", CASES, ids=str)
 def test_in_model_seed_trace(case: Composite) -> None:
     obs = observation(case)

@@ -38,6 +38,7 @@ from .._policy import (
     validation_enabled,
 )
 from ._meta import set_numpyro_instance_validation
+from ._methods import eager_call
 from ._record import VALIDATE_FIELD, ClassRecord, record_of
 
 if TYPE_CHECKING:
@@ -259,7 +260,8 @@ def numpyro_attribute(self: TypedDistribution[Any], name: str) -> Any:
     counterpart, so that code handed it (reparametrisers, users) gets a typed
     one too.
     """
-    value = getattr(numpyro_of(self), name)
+    dist = numpyro_of(self)
+    value = eager_call(lambda: getattr(dist, name))
     if isinstance(value, Distribution):
         return to_typed(value)
     return value

@@ -61,7 +61,7 @@ from ._meta import (
     is_lazy_attribute,
     wrapped_numpyro_class,
 )
-from ._methods import compiled_call, method
+from ._methods import compiled_call, eager_call, method
 from ._record import VALIDATE_FIELD, ClassRecord
 
 __all__ = ["TypedDistribution"]
@@ -362,8 +362,9 @@ class TypedDistribution(
     def sample_with_intermediates(
         self, key: jax.Array | None, sample_shape: tuple[int, ...] = ()
     ) -> tuple[Array, list[Any]]:
-        value, intermediates = numpyro_of(self).sample_with_intermediates(
-            key, sample_shape
+        dist = numpyro_of(self)
+        value, intermediates = eager_call(
+            lambda: dist.sample_with_intermediates(key, sample_shape)
         )
         return jnp.asarray(value), intermediates
 
@@ -379,7 +380,8 @@ class TypedDistribution(
         check_value(type(self).__name__, "log_prob", value)
         dist = numpyro_of(self)
         if intermediates is not None:
-            return _eager_log_prob(dist, value, (intermediates,))
+            args = (intermediates,)
+            return _array(eager_call(lambda: _eager_log_prob(dist, value, args)))
         return _array(
             compiled_call(
                 self, "log_prob", None, (value,), lambda: _eager_log_prob(dist, value)
@@ -394,15 +396,18 @@ class TypedDistribution(
 
         @property
         def mean(self) -> Array:
-            return _array(numpyro_of(self).mean)
+            dist = numpyro_of(self)
+            return _array(eager_call(lambda: dist.mean))
 
         @property
         def variance(self) -> Array:
-            return _array(numpyro_of(self).variance)
+            dist = numpyro_of(self)
+            return _array(eager_call(lambda: dist.variance))
 
         @property
         def mode(self) -> Array:
-            return _array(numpyro_of(self).mode)
+            dist = numpyro_of(self)
+            return _array(eager_call(lambda: dist.mode))
 
     @method
     def entropy(self) -> Array:
@@ -425,7 +430,8 @@ class TypedDistribution(
 
     @method
     def enumerate_support(self, expand: bool = True) -> Array:
-        return _array(numpyro_of(self).enumerate_support(expand))
+        dist = numpyro_of(self)
+        return _array(eager_call(lambda: dist.enumerate_support(expand)))
 
 
 def _eager_log_prob(dist: Any, value: Any, args: tuple[Any, ...] = ()) -> Array:

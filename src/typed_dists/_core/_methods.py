@@ -28,6 +28,9 @@ The eager path, NumPyro's method called directly, is taken when:
 - `jax.disable_jit()` is in force, or compiled calls are switched off
   (`typed_dists.compiled_methods(False)`);
 - the program runs on several processes (its calls must stay collective);
+- the call comes from NumPyro code run eagerly for another typed
+  distribution (a hurdle's `mean` asking its base for `log_prob`): the whole
+  is then NumPyro's eager computation;
 - NumPyro validates a value given to `log_prob` and finds it outside the
   support: the eager call then gives NumPyro's own warning and result;
 - the compiled call fails (NumPyro's method needs concrete values, warns
@@ -64,6 +67,7 @@ __all__ = [
     "BoundMethod",
     "compiled_call",
     "compiled_methods",
+    "eager_call",
     "method",
     "set_compiled_methods",
 ]
@@ -215,6 +219,25 @@ def compiled_methods(enabled: bool) -> Generator[None]:
 
 # --- Compiled eager calls -----------------------------------------------------------
 
+_inside_eager: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "typed_dists_inside_eager", default=False
+)
+
+
+def eager_call(call: Callable[[], Any]) -> Any:
+    """`call()`, a NumPyro method or property run directly: typed
+    distributions it calls in turn (a hurdle's base, a truncated
+    distribution's) run NumPyro's methods directly too, so that the whole is
+    NumPyro's eager computation."""
+    if _inside_eager.get():
+        return call()
+    token = _inside_eager.set(True)
+    try:
+        return call()
+    finally:
+        _inside_eager.reset(token)
+
+
 _config: Any = jax.config  # its options are attributes unknown to checkers
 _RETRACES = 8
 """Traces of one method of one class for inputs of the same shapes and dtypes
@@ -252,29 +275,29 @@ def compiled_call(
     the support: the result itself is then the same program as `log_prob`
     compiled by the user (`jax.jit(lambda d, x: d.log_prob(x))`).
     """
-    if _eager_only():
-        return eager()
+    if _inside_eager.get() or _eager_only():
+        return eager_call(eager)
     record = record_of(type(cast(object, module)))
     if name in record.eager_methods:
-        return eager()
+        return eager_call(eager)
     if trace_state_clean() is None and any(
         is_tracer(leaf) for leaf in jax.tree.leaves((module, args))
     ):
-        return eager()  # JAX cannot say whether it traces: tracers tell
+        return eager_call(eager)  # JAX cannot say whether it traces: tracers tell
     from ._construct import numpyro_of  # a cycle: construct uses this module
 
     validation = numpyro_default_validation()
     check = name == "log_prob" and _validates(numpyro_of(module), validation)
     try:
         if check and not bool(_COMPILED(validation, "support", None, module, *args)):
-            return eager()  # out of the support: NumPyro's warning and result
+            return eager_call(eager)  # out of the support: NumPyro's warning
         return _COMPILED(validation, name, static, module, *args)
     except _UncompilableError:
         record.eager_methods.add(name)
-        return eager()
+        return eager_call(eager)
     except Exception:  # the eager call below gives NumPyro's own error, if any
         pass  # (called outside this handler: no chained traceback)
-    result = eager()
+    result = eager_call(eager)
     record.eager_methods.add(name)  # eager can; compiled cannot
     return result
 
