@@ -229,26 +229,31 @@ def numpyro_of(self: TypedDistribution[Any]) -> Any:
         validate = self._validate_args  # pyright: ignore[reportPrivateUsage]
         if get_validation() == "checked" and validate:
             fields = _guarded(record, fields)
-        # A plain call, as for `_construct` (no `BoundMethod`).
-        kwargs = type(self)._rebuilt_arguments(self, _by_numpyro_name(record, fields))  # pyright: ignore[reportPrivateUsage]
-        dist = _with_validation(record, new_numpyro(record, kwargs), validate, kwargs)
+        dist = rebuilt_numpyro(self, fields)
         object.__setattr__(self, "_numpyro", dist)
     return dist
 
 
-def rebuilt_numpyro(self: TypedDistribution[Any]) -> Any:
-    """A new NumPyro instance built from the module's fields, unchecked.
+def rebuilt_numpyro(
+    self: TypedDistribution[Any], fields: dict[str, Any] | None = None
+) -> Any:
+    """A new NumPyro instance built from `fields` (by default the module's
+    own), without checking them.
 
-    For the compiled eager methods (`_methods`), which trace it from the
-    arrays of a module `numpyro_of` has already checked (eagerly).
+    `numpyro_of` gives it the fields it has checked (and, in mode "checked",
+    guarded); the compiled eager methods (`_methods`) trace it from the arrays
+    of a module `numpyro_of` has already checked eagerly.
     """
     record = record_of(type(self))
-    # The static field and the class's hook, read here as in `numpyro_of`.
+    if fields is None:
+        fields = _fields(record, self)
+    # The static field and the class's hook, read as plain attributes (no
+    # `BoundMethod`).
     validate = self._validate_args  # pyright: ignore[reportPrivateUsage]
-    arguments = _by_numpyro_name(record, _fields(record, self))
-    # (the same hook, for a class whose static fields describe its leaves)
+    # (the hook adapts the arguments of a class whose static fields describe
+    # its leaves)
     rebuilt = type(self)._rebuilt_arguments  # pyright: ignore[reportPrivateUsage]
-    kwargs = rebuilt(self, arguments)
+    kwargs = rebuilt(self, _by_numpyro_name(record, fields))
     return _with_validation(record, new_numpyro(record, kwargs), validate, kwargs)
 
 
