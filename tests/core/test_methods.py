@@ -16,7 +16,7 @@ import functools
 import inspect
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 import equinox as eqx
 import jax
@@ -247,7 +247,12 @@ class _Concrete(nd.Distribution):
         return -((value - self.loc) ** 2) + shift * 0.0
 
 
-class _TypedConcrete(td.TypedDistribution[_Concrete], _Concrete):
+D = TypeVar("D", bound=nd.Distribution)
+
+
+class _TypedLoc(td.TypedDistribution[D]):
+    """The typed declaration both test distributions share (`loc` only)."""
+
     loc: Float[Array, "*batch"]
 
     def __init__(
@@ -257,6 +262,10 @@ class _TypedConcrete(td.TypedDistribution[_Concrete], _Concrete):
         validate_args: bool | None = None,
     ) -> None:
         self._construct(loc=loc, validate_args=validate_args)
+
+
+class _TypedConcrete(_TypedLoc[_Concrete], _Concrete):
+    pass
 
 
 class _Warning(_Concrete):
@@ -265,16 +274,8 @@ class _Warning(_Concrete):
         return -((value - self.loc) ** 2)
 
 
-class _TypedWarning(td.TypedDistribution[_Warning], _Warning):
-    loc: Float[Array, "*batch"]
-
-    def __init__(
-        self,
-        loc: Float[FloatLike, "*batch"] = 0.0,
-        *,
-        validate_args: bool | None = None,
-    ) -> None:
-        self._construct(loc=loc, validate_args=validate_args)
+class _TypedWarning(_TypedLoc[_Warning], _Warning):
+    pass
 
 
 def test_a_method_that_needs_concrete_values_runs_eagerly() -> None:
