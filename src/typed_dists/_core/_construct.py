@@ -37,6 +37,7 @@ from .._policy import (
     numpyro_validation_off,
     validation_enabled,
 )
+from ._inner import inner_distributions
 from ._meta import set_numpyro_instance_validation
 from ._methods import eager_call
 from ._record import VALIDATE_FIELD, ClassRecord, record_of
@@ -420,28 +421,15 @@ def _inner_distributions(dist: Distribution, given: dict[str, Any]) -> list[Any]
     depth (NumPyro's HalfNormal keeps a Normal, StudentT a Chi2, LogNormal its
     base); not those it was given, nor typed ones (a typed base's `.expand`),
     which their own constructor set up."""
-    seen = {id(v) for v in given.values()}
+    passed = {id(v) for v in given.values()}
     for value in given.values():
         if isinstance(value, list):
-            seen |= {id(item) for item in cast(list[object], value)}
-    found: list[Any] = []
-    stack: list[object] = [dist]
-    while stack:
-        for value in vars(stack.pop()).values():
-            items = cast(
-                "list[object] | tuple[object, ...]",
-                value if isinstance(value, list | tuple) else (value,),
-            )
-            for item in items:
-                if (
-                    isinstance(item, Distribution)
-                    and not is_typed(item)
-                    and id(item) not in seen
-                ):
-                    seen.add(id(item))
-                    found.append(item)
-                    stack.append(item)
-    return found
+            passed |= {id(item) for item in cast(list[object], value)}
+    return list(
+        inner_distributions(
+            dist, lambda item: not is_typed(item) and id(item) not in passed
+        )
+    )
 
 
 def _call_numpyro(

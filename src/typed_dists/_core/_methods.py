@@ -45,6 +45,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import functools
+import itertools
 import threading
 import warnings
 from collections.abc import Callable, Generator, Hashable
@@ -55,6 +56,7 @@ import jax.numpy as jnp
 from numpyro.distributions import Distribution
 
 from .._policy import is_tracer, validation
+from ._inner import inner_distributions
 from ._meta import (
     numpyro_default_validation,
     numpyro_handlers_active,
@@ -359,21 +361,8 @@ def _validates(dist: Distribution, default: bool) -> bool:
     """Whether `dist`, or a distribution inside it, checks values given to
     `log_prob` (NumPyro warns for values outside the support only then);
     `default` is NumPyro's global setting."""
-    seen: set[int] = set()
-    stack: list[object] = [dist]
-    while stack:
-        item = stack.pop()
-        if id(item) in seen:
-            continue
-        seen.add(id(item))
-        if isinstance(item, Distribution):
-            own = numpyro_instance_validation(item)
-            if default if own is None else own:
-                return True
-        for value in vars(item).values():
-            values = cast(
-                "list[object] | tuple[object, ...]",
-                value if isinstance(value, list | tuple) else (value,),
-            )
-            stack.extend(v for v in values if isinstance(v, Distribution))
+    for item in itertools.chain((dist,), inner_distributions(dist)):
+        own = numpyro_instance_validation(item)
+        if default if own is None else own:
+            return True
     return False
