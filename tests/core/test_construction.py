@@ -26,6 +26,7 @@ from typing import Any
 import equinox as eqx
 import jax
 import jax.numpy as jnp
+import numpy as np
 import numpyro
 import numpyro.distributions as nd
 import pytest
@@ -268,6 +269,61 @@ def test_clear_caches_releases_the_arrays_of_python_numbers() -> None:
     td.clear_caches()
     assert not held()
     assert td.Normal(number, 1.0).loc == jnp.float32(number)
+
+
+@pytest.mark.parametrize(
+    ("build", "field", "dtype"),
+    [
+        (lambda m: m.Normal(jnp.zeros(3), 1.0), "scale", jnp.float32),
+        (lambda m: m.Normal(-0.5, jnp.ones((2, 3))), "loc", jnp.float32),
+        (lambda m: m.Binomial(10, probs=jnp.full(3, 0.5)), "total_count", jnp.int32),
+        (lambda m: m.Gamma(2.0, jnp.ones((4, 1))), "concentration", jnp.float32),
+    ],
+)
+def test_numbers_beside_arrays_are_stored_as_numpyro_shapes_them(
+    build: Any, field: str, dtype: Any
+) -> None:
+    """A Python number given beside arrays reaches NumPyro as a NumPy 0-d
+    array (so that its reshape is NumPy's, not an eager JAX operation); what
+    is stored is a JAX array of the common dtype, of the shape NumPyro gives
+    it, shared with the NumPyro object and between distributions."""
+    typed, plain = build(td), build(nd)
+    stored = getattr(typed, field)
+    assert isinstance(stored, jax.Array)
+    assert stored.dtype == dtype
+    assert not stored.weak_type
+    assert stored.shape == jnp.shape(getattr(plain, field))
+    assert (stored == jnp.asarray(getattr(plain, field), dtype=dtype)).all()
+    assert getattr(typed.to_numpyro(), field) is stored
+    assert getattr(build(td), field) is stored  # one array per number and shape
+    assert typed.batch_shape == plain.batch_shape
+    value = typed.sample(jax.random.key(0))
+    np.testing.assert_allclose(typed.log_prob(value), plain.log_prob(value), rtol=1e-6)
+
+
+def test_numbers_beside_arrays_are_released_by_clear_caches() -> None:
+    number = 0.987654321  # no other test builds a distribution from it
+    first = td.Normal(jnp.zeros(2), number).scale
+    assert td.Normal(jnp.zeros(2), number).scale is first
+    td.clear_caches()
+    again = td.Normal(jnp.zeros(2), number).scale
+    assert again is not first
+    assert (again == first).all()
+
+
+def test_numbers_beside_arrays_in_a_trace_are_literals() -> None:
+    """Inside `jax.jit` the number is not taken from the cache (a captured
+    constant would change NumPyro's program): the stored field is traced."""
+    seen: list[object] = []
+
+    def f(loc: jax.Array) -> jax.Array:
+        d = td.Normal(loc, 2.0)
+        seen.append(d.scale)
+        return d.log_prob(loc)
+
+    out = jax.jit(f)(jnp.zeros(3))
+    assert isinstance(seen[0], jax.core.Tracer)
+    assert out == pytest.approx(nd.Normal(jnp.zeros(3), 2.0).log_prob(0.0))
 
 
 def test_a_broadcast_of_a_traced_parameter_is_not_checked_in_numpy() -> None:

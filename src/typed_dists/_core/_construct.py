@@ -32,13 +32,14 @@ from .._policy import (
     check_values,
     get_validation,
     guard_traced,
+    host_constant,
     is_tracer,
     located,
     numpyro_validation_off,
     validation_enabled,
 )
 from ._inner import inner_distributions
-from ._meta import set_numpyro_instance_validation
+from ._meta import set_numpyro_instance_validation, trace_state_clean
 from ._methods import eager_call
 from ._record import VALIDATE_FIELD, ClassRecord, record_of
 
@@ -109,7 +110,8 @@ def construct(
         record.accepted,
         shapes=mode != "off",
     )
-    dist = _build_numpyro(record, checked, dtype)
+    host = _host_numbers(record, arguments, checked)
+    dist = _build_numpyro(record, checked | host, dtype)
     validate = _validates(mode, validate_args)
     numbers: dict[str, np.ndarray[Any, Any]] = {}
     if validate:
@@ -129,6 +131,10 @@ def construct(
         for name, attribute in record.attributes.items()
     }
     rebuild = False
+    if host and any(isinstance(v, np.ndarray) for v in stored.values()):
+        # NumPyro kept (or reshaped) the NumPy arrays it was given: store JAX.
+        stored = {name: _on_device(v) for name, v in stored.items()}
+        rebuild = True
     if dtype is not None and any(_other_float(v, dtype) for v in stored.values()):
         # NumPyro derived a field in another float dtype (e.g. `scale_tril`
         # from a precision matrix, in float64 under x64): store one dtype.
@@ -155,6 +161,48 @@ def construct(
         object.__setattr__(self, name, read(dist))
     object.__setattr__(self, "_validate_args", validate)
     object.__setattr__(self, "_numpyro", dist)
+
+
+def _host_numbers(
+    record: ClassRecord, arguments: dict[str, object], checked: dict[str, Any]
+) -> dict[str, np.ndarray[Any, Any]]:
+    """Parameters given as Python numbers, as NumPy 0-d arrays of the dtype
+    they are stored in, for NumPyro to build from eagerly when other
+    parameters are arrays.
+
+    NumPyro's `promote_shapes` gives a parameter with fewer dimensions than
+    the others leading 1s: with NumPy when it is a number or a NumPy array,
+    with an eager JAX operation (about 40 us) when it is a JAX array, as the
+    cached 0-d array of a number is. `Normal(loc, 1.0)` and `Binomial(10,
+    probs=p)` therefore build NumPyro's object from NumPy arrays, as NumPyro's
+    own construction from the numbers does; `construct` stores the result as
+    JAX arrays (`host_constant`). Empty inside a trace (numbers are literals
+    of the program there) and when every parameter is a number (nothing is
+    reshaped).
+    """
+    if not record.parameters or trace_state_clean() is not True:
+        return {}
+    names: list[str] = []
+    arrays = False
+    for spec in record.parameters:
+        given = arguments[spec.name]
+        if type(given) in _NUMBERS:
+            names.append(spec.name)
+        elif given is not None:
+            arrays = True
+    if not (names and arrays):
+        return {}
+    # The cached array's values (NumPy's cast of a number beyond the dtype's
+    # range would warn), read once: JAX keeps an array's host copy.
+    return {name: np.asarray(checked[name]) for name in names}
+
+
+def _on_device(value: Any) -> Any:
+    """A stored field NumPyro kept as NumPy (see `_host_numbers`) as a JAX
+    array; any other value as it is."""
+    if isinstance(value, np.ndarray):
+        return host_constant(cast(Any, value))  # an `ndarray[Unknown]` here
+    return value
 
 
 def _as_checked(given: object, stored: object) -> object:
@@ -197,7 +245,7 @@ def _check_values(
     }
     check_values(
         record.owner,
-        cast(type[Distribution], record.numpyro_class).arg_constraints,
+        cast("type[Distribution]", record.numpyro_class).arg_constraints,
         {
             k: v
             for k, v in values.items()
@@ -340,7 +388,7 @@ def _guarded(
     traced = {k: v for k, v in fields.items() if is_tracer(v) and names[k] not in known}
     if not traced:
         return fields
-    numpyro_class = cast(type[Distribution], record.numpyro_class)
+    numpyro_class = cast("type[Distribution]", record.numpyro_class)
     guarded = guard_traced(
         record.owner,
         numpyro_class.arg_constraints,
@@ -424,7 +472,7 @@ def _inner_distributions(dist: Distribution, given: dict[str, Any]) -> list[Any]
     passed = {id(v) for v in given.values()}
     for value in given.values():
         if isinstance(value, list):
-            passed |= {id(item) for item in cast(list[object], value)}
+            passed |= {id(item) for item in cast("list[object]", value)}
     return list(
         inner_distributions(
             dist, lambda item: not is_typed(item) and id(item) not in passed
@@ -435,7 +483,7 @@ def _inner_distributions(dist: Distribution, given: dict[str, Any]) -> list[Any]
 def _call_numpyro(
     record: ClassRecord, kwargs: dict[str, Any], *, validate: bool
 ) -> Any:
-    new = cast(Callable[..., Distribution], record.numpyro_class)
+    new = cast("Callable[..., Distribution]", record.numpyro_class)
     if record.numpyro_takes_validate_args:
         return new(**kwargs, validate_args=validate)
     return new(**kwargs)  # e.g. ExpandedDistribution, MaskedDistribution

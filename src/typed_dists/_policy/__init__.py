@@ -28,6 +28,7 @@ from ._dtypes import (
     FloatLike as FloatLike,
     IntLike as IntLike,
     clear_caches as clear_caches,
+    host_constant as host_constant,
 )
 from ._errors import (
     ParameterAssertionError as ParameterAssertionError,

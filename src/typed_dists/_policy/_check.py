@@ -131,11 +131,11 @@ def _signature(
         if isinstance(value, _SIMPLE):
             key.append((type(value), value))
         elif isinstance(value, tuple) and all(
-            type(v) is int for v in cast(tuple[object, ...], value)
+            type(v) is int for v in cast("tuple[object, ...]", value)
         ):
-            key.append((tuple, cast(tuple[int, ...], value)))
+            key.append((tuple, cast("tuple[int, ...]", value)))
         elif isinstance(value, list):
-            key.append((list, *map(type, cast(list[object], value))))
+            key.append((list, *map(type, cast("list[object]", value))))
         elif not isinstance(value, tuple):
             key.append(type(value))
         else:

@@ -31,6 +31,7 @@ __all__ = [
     "as_float_dtypes",
     "clear_caches",
     "common_float_dtype",
+    "host_constant",
     "standard_float",
     "to_int_array",
 ]
@@ -124,7 +125,7 @@ def as_float_dtypes(values: list[object], dtype: np.dtype[Any]) -> list[jax.Arra
             out.append(None)
             pending.append(len(out) - 1)
     if not pending:
-        return cast(list[jax.Array], out)
+        return cast("list[jax.Array]", out)
     todo = [values[i] for i in pending]
     if trace_state_clean() and not any(is_tracer(v) or is_global(v) for v in todo):
         converted = list(_convert(dtype, *todo))
@@ -132,7 +133,7 @@ def as_float_dtypes(values: list[object], dtype: np.dtype[Any]) -> list[jax.Arra
         converted = [jnp.asarray(v, dtype=dtype) for v in todo]
     for index, array in zip(pending, converted, strict=True):
         out[index] = array
-    return cast(list[jax.Array], out)
+    return cast("list[jax.Array]", out)
 
 
 def _convert_body(dtype: np.dtype[Any], *values: jax.Array) -> tuple[jax.Array, ...]:
@@ -179,6 +180,24 @@ def _cached_constant(
         return jnp.asarray(value, dtype=dtype)
 
 
+def host_constant(array: np.ndarray[Any, Any]) -> jax.Array:
+    """A NumPy array that NumPyro made from a number typed_dists gave it as a
+    0-d NumPy array (reshaped by its `promote_shapes`, or kept), as a JAX
+    array of the same dtype and shape. One element: shared between
+    distributions, as `_cached_constant`'s numbers are; else converted."""
+    if array.size == 1:
+        return _cached_host(array.tobytes(), array.dtype, array.shape)
+    return jnp.asarray(array)
+
+
+@functools.lru_cache(maxsize=512)
+def _cached_host(
+    data: bytes, dtype: np.dtype[Any], shape: tuple[int, ...]
+) -> jax.Array:
+    with jax.ensure_compile_time_eval():
+        return jnp.asarray(np.frombuffer(data, dtype=dtype).reshape(shape))
+
+
 def clear_caches() -> None:
     """Release the JAX arrays typed_dists keeps for Python numbers.
 
@@ -192,6 +211,7 @@ def clear_caches() -> None:
     the arrays they hold.
     """
     _cached_constant.cache_clear()
+    _cached_host.cache_clear()
 
 
 class NotWholeNumberError(ValueError):
