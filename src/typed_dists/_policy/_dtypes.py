@@ -202,7 +202,9 @@ def clear_caches() -> None:
     """Release the JAX arrays typed_dists keeps for Python numbers.
 
     An eager construction from Python numbers (`Normal(0.0, 1.0)`) reuses one
-    0-d JAX array per distinct number and dtype, from a cache of at most 512:
+    0-d JAX array per distinct number and dtype, from a cache of at most 512
+    (and, for a number NumPyro reshapes beside array parameters, one array
+    per number, dtype and shape, from another such cache):
     making the array afresh costs about 60 us, three times NumPyro's whole
     construction of a `Normal`. Those arrays are listed by
     `jax.live_arrays()`; call this to release them, as `jax.clear_caches()`
