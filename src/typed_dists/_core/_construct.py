@@ -180,8 +180,6 @@ def _host_numbers(
     of the program there) and when every parameter is a number (nothing is
     reshaped).
     """
-    if not record.parameters or trace_state_clean() is not True:
-        return {}
     names: list[str] = []
     arrays = False
     for spec in record.parameters:
@@ -190,7 +188,7 @@ def _host_numbers(
             names.append(spec.name)
         elif given is not None:
             arrays = True
-    if not (names and arrays):
+    if not (names and arrays) or trace_state_clean() is not True:
         return {}
     # The cached array's values (NumPy's cast of a number beyond the dtype's
     # range would warn), read once: JAX keeps an array's host copy.
@@ -243,16 +241,16 @@ def _check_values(
         if type(given := arguments.get(name)) in _NUMBERS
         and (dtype := getattr(value, "dtype", None)) is not None
     }
-    check_values(
-        record.owner,
-        cast("type[Distribution]", record.numpyro_class).arg_constraints,
-        {
-            k: v
-            for k, v in values.items()
-            if k not in numbers or numbers[k] not in valid
-        },
-        dist,
-    )
+    unknown = {
+        k: v for k, v in values.items() if k not in numbers or numbers[k] not in valid
+    }
+    if unknown:
+        check_values(
+            record.owner,
+            cast("type[Distribution]", record.numpyro_class).arg_constraints,
+            unknown,
+            dist,
+        )
     if len(valid) >= _MAX_NUMBERS:
         valid.clear()
     valid.update(numbers.values())

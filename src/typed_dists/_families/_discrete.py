@@ -113,9 +113,12 @@ def probs_or_logits(
 
     **Raises:** `ParameterTypeError` if neither or both are given.
     """
-    if exactly_one(owner, probs=probs, logits=logits) == "probs":
+    if logits is None and probs is not None:
         return probs_class(probs=probs, **kwargs)
-    return logits_class(logits=logits, **kwargs)
+    if probs is None and logits is not None:
+        return logits_class(logits=logits, **kwargs)
+    exactly_one(owner, probs=probs, logits=logits)  # raises, naming both
+    raise AssertionError("unreachable")
 
 
 # NumPyro declares `probs` a mutable `ArrayLike`; the typed field (declared
