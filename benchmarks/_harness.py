@@ -7,6 +7,13 @@ range, and the ratio typed/NumPyro as the median and interquartile range of the
 per-repeat ratios. A row may carry a third library's times, measured in the
 same interleaved repeats (`Row.other`): its table then has a column more, the
 ratio typed/other, computed the same way.
+
+A construction row may also carry a floor (`Row.floor`): the time, measured
+in the same repeats, that any wrapper building NumPyro's object from strongly
+typed JAX arrays must spend (NumPyro's constructor without its checks, plus
+the conversion of the inputs that need one). Its table then shows the floor
+as a ratio to NumPyro, the least ratio such a design can reach, and
+typed_dists' own time above it.
 """
 
 from __future__ import annotations
@@ -82,6 +89,26 @@ class Row:
     target: float | None = None  # the issue's ceiling for the ratio, if any
     other: list[float] | None = None
     other_label: str = "other"
+    floor: list[float] | None = None  # see the module docstring
+
+    @property
+    def floor_ratio(self) -> float | None:
+        """The median per-repeat ratio floor/NumPyro, if the row has a floor."""
+        if self.floor is None:
+            return None
+        return statistics.median(
+            f / n for f, n in zip(self.floor, self.numpyro, strict=True)
+        )
+
+    @property
+    def own(self) -> float | None:
+        """typed_dists' own time (seconds): the median per-repeat time above
+        the floor, if the row has one."""
+        if self.floor is None:
+            return None
+        return statistics.median(
+            t - f for t, f in zip(self.typed, self.floor, strict=True)
+        )
 
     @property
     def ratios(self) -> list[float]:
@@ -131,19 +158,34 @@ HEADER = [
 
 
 def table(rows: list[Row]) -> str:
-    """A Markdown table; with a "vs <other>" column if some row has `other`."""
+    """A Markdown table; with a "vs <other>" column if some row has `other`,
+    and "floor" and "typed_dists' own" columns if some row has a floor."""
     labels = {row.other_label for row in rows if row.other is not None}
     if len(labels) > 1:
         raise ValueError(f"one third library per table, not {sorted(labels)}")
     header, align = list(HEADER), "|---|---:|---:|---:|---:|:---:|"
-    if labels:
+    other = bool(labels)
+    if other:
         header.append(f"vs {labels.pop()}")
         align += "---:|"
+    floors = any(row.floor is not None for row in rows)
+    if floors:
+        header += ["floor", "typed_dists' own"]
+        align += "---:|---:|"
     lines = ["| " + " | ".join(header) + " |", align]
     for row in rows:
-        cells = row.cells() + ([row.other_cell()] if len(header) > len(HEADER) else [])
+        cells = row.cells() + ([row.other_cell()] if other else [])
+        if floors:
+            cells += _floor_cells(row)
         lines.append("| " + " | ".join(cells) + " |")
     return "\n".join(lines)
+
+
+def _floor_cells(row: Row) -> list[str]:
+    floor, own = row.floor_ratio, row.own
+    if floor is None or own is None:
+        return ["", ""]
+    return [f"{floor:.2f}", _duration([own])]
 
 
 def _ratio(ratios: list[float]) -> str:
@@ -162,6 +204,8 @@ def _quartiles(values: list[float]) -> tuple[float, float, float]:
 def _duration(times: list[float]) -> str:
     """Median with unit, e.g. `72.1 us` or `1.02 s`."""
     median = statistics.median(times)
+    if median < 0:
+        return "-" + _duration([-median])
     for unit, scale in (("s", 1.0), ("ms", 1e-3), ("us", 1e-6)):
         if median >= scale:
             return f"{median / scale:.3g} {unit}"

@@ -59,7 +59,7 @@ def _profile(label: str, fn: Callable[[], object], top: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument(
         "--mode", default="default", choices=["default", "checked", "off"]
     )

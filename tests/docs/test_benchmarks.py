@@ -10,6 +10,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import jax
+import jax.numpy as jnp
+import numpy as np
+import numpyro.distributions as nd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -64,6 +68,13 @@ def test_eager_sections(eager: tuple[list[Row], list[Row], list[str]]) -> None:
         jax_array = row.what.split(", ", 1)[1].startswith("JAX")
         assert row.target == (0.5 if jax_array else 1.0)
     assert all(row.target == 0.8 for row in with_log_prob)
+    # Every construction row has a floor, measured in the same repeats.
+    for row in construction:
+        assert row.floor is not None
+        assert len(row.floor) == len(row.typed)
+        assert all(f > 0 for f in row.floor)
+    assert "| floor | typed_dists' own |" in table(construction).splitlines()[0]
+    assert all(row.floor is None for row in with_log_prob)
     if suite.distrax_module() is None:
         assert notes[0] == suite.DISTRAX_MISSING
         assert all(row.other is None for row in with_log_prob)
@@ -130,6 +141,10 @@ def test_every_class_section() -> None:
         assert sweep.maximum == max(ratio for _, ratio in sweep.ratios)
         assert 0 <= sweep.above <= len(sweep.ratios)
         assert sweep.ratios[0][0] in sweep.summary()
+        assert sweep.floors.keys() == {name for name, _ in sweep.ratios}
+        assert all(floor > 0 for floor in sweep.floors.values())
+        assert 0 <= sweep.floored <= sweep.above
+        assert sweep.row.floor is not None
     # From float32 JAX arrays NumPyro builds every class.
     assert not sweeps[0].left_out
 
@@ -157,6 +172,41 @@ def test_table_adds_a_column_for_a_third_library() -> None:
     assert lines[3].endswith(f"| {other.other_cell()} |")
     with pytest.raises(ValueError, match="one third library"):
         table([other, Row("x", [1.0], [1.0], other=[1.0], other_label="more")])
+
+
+def test_floor_converts_then_builds() -> None:
+    """A floor converts what typed_dists converts (NumPy and weakly typed
+    arrays), then builds NumPyro's object with its checks off."""
+    assert suite._needs_conversion(np.zeros(3))  # pyright: ignore[reportPrivateUsage]
+    assert suite._needs_conversion(jnp.full(3, 0.3))  # pyright: ignore[reportPrivateUsage]
+    assert not suite._needs_conversion(jnp.zeros(3))  # pyright: ignore[reportPrivateUsage]
+    assert not suite._needs_conversion(0.5)  # pyright: ignore[reportPrivateUsage]
+    seen: dict[str, object] = {}
+
+    def build(**arguments: object) -> None:
+        seen.update(arguments)
+
+    strong = jnp.zeros(3)
+    suite.floor(build, {"a": np.zeros(3), "b": jnp.full(3, 0.3), "c": strong})()
+    assert seen["c"] is strong
+    for name in ("a", "b"):
+        value = seen[name]
+        assert isinstance(value, jax.Array)
+        assert not value.weak_type
+        assert value.dtype == jnp.float32
+    d = suite.floor(nd.Normal, {"loc": np.zeros(3), "scale": 1.0})()
+    assert isinstance(d.loc, jax.Array)
+
+
+def test_table_adds_floor_columns() -> None:
+    row = Row("x", [3.0, 5.0], [4.0, 4.0], floor=[2.0, 2.0])
+    assert row.floor_ratio == 0.5
+    assert row.own == 2.0
+    lines = table([row, Row("plain", [1.0], [1.0])]).splitlines()
+    assert lines[0].endswith("| floor | typed_dists' own |")
+    assert lines[2].endswith("| 0.50 | 2 s |")
+    assert lines[3].endswith("|  |  |")
+    assert Row("x", [1.0], [1.0]).floor_ratio is None
 
 
 @pytest.mark.parametrize("name", ["__main__", "profile"])
