@@ -253,7 +253,7 @@ def floor(build: Callable[..., Any], arguments: dict[str, Any]) -> Builder:
     return converted_and_built
 
 
-def _unchecked(cls: Callable[..., Any]) -> Builder:
+def _unchecked(cls: Callable[..., Any]) -> Callable[..., Any]:
     """NumPyro's constructor `cls` with its own checks off, where it takes
     `validate_args` (a few wrappers check nothing and do not)."""
     if "validate_args" in inspect.signature(cls).parameters:
@@ -263,10 +263,7 @@ def _unchecked(cls: Callable[..., Any]) -> Builder:
 
 # NumPyro's constructors (and factories) of the cases, with their checks off.
 _UNCHECKED = types.SimpleNamespace(
-    **{
-        name: functools.partial(getattr(nd, name), validate_args=False)
-        for name in {case.name for case in CASES}
-    }
+    **{name: _unchecked(getattr(nd, name)) for name in {case.name for case in CASES}}
 )
 
 

@@ -120,7 +120,7 @@ def construct(
         numbers = {
             name: np.asarray(arguments[name], dtype=cast(jax.Array, value).dtype)
             for name, value in checked.items()
-            if type(arguments[name]) in (int, float) and is_tracer(value)
+            if type(arguments[name]) in _NUMBERS and is_tracer(value)
         }
         values = {
             name: _as_checked(arguments[name], value) for name, value in checked.items()
